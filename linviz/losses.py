@@ -1,0 +1,162 @@
+"""Multiclass hinge (SVM), softmax cross-entropy and one-vs-all hinge, with exact gradients.
+
+Every loss is   L = (1/N) sum_i L_i  +  R(W)   with R applied to W only, never to b.
+Each "score-level" function maps scores S (N, C) and labels y (N,) to the per-example
+losses L_i and dS = dL_i/dS (N, C); the chain rule through S = X W^T + b is shared.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linviz._checks import check_choice, check_data, check_nonnegative, check_params
+
+
+@dataclass(frozen=True)
+class LossResult:
+    """Everything a view needs about one evaluation of a loss."""
+
+    loss: float  # data_loss + reg_loss
+    data_loss: float  # mean of per_example
+    reg_loss: float
+    dW: np.ndarray  # (C, D)
+    db: np.ndarray  # (C,)
+    per_example: np.ndarray  # (N,)
+    scores: np.ndarray  # (N, C)
+    probs: np.ndarray | None = None  # softmax only, (N, C)
+    margins: np.ndarray | None = None  # hinge losses only, (N, C): the max(0, .) terms
+
+
+# ---------------------------------------------------------------- score-level losses
+def svm_from_scores(S: np.ndarray, y: np.ndarray, margin: float = 1.0):
+    """Weston-Watkins hinge: L_i = sum_{j != y_i} max(0, s_j - s_{y_i} + margin).
+
+    Returns (per_example (N,), margins (N, C) with 0 at the true class, dS (N, C)).
+    """
+    rows = np.arange(S.shape[0])
+    correct_class_score = S[rows, y][:, None]
+    margins = np.maximum(0.0, S - correct_class_score + margin)
+    margins[rows, y] = 0.0  # the j = y_i term is left out of the sum
+    active = (margins > 0).astype(float)
+    dS = active
+    dS[rows, y] = -active.sum(axis=1)  # s_{y_i} appears with a minus sign in every active term
+    return margins.sum(axis=1), margins, dS
+
+
+def softmax_from_scores(S: np.ndarray, y: np.ndarray):
+    """Cross-entropy L_i = -log softmax(s)_{y_i} = logsumexp(s) - s_{y_i}.
+
+    Subtracting the row max before exp keeps every exponent <= 0, so nothing overflows
+    even for scores of 1e6; the loss is computed from log-sum-exp, never from log(p).
+    Returns (per_example (N,), probs (N, C), dS = probs - onehot(y)).
+    """
+    rows = np.arange(S.shape[0])
+    shifted = S - S.max(axis=1, keepdims=True)
+    exp_shifted = np.exp(shifted)
+    sum_exp = exp_shifted.sum(axis=1, keepdims=True)
+    probs = exp_shifted / sum_exp
+    per_example = np.log(sum_exp[:, 0]) - shifted[rows, y]
+    dS = probs.copy()
+    dS[rows, y] -= 1.0
+    return per_example, probs, dS
+
+
+def ova_from_scores(S: np.ndarray, y: np.ndarray, margin: float = 1.0):
+    """One-vs-all hinge: L_i = sum_j max(0, margin - t_ij s_j), t_ij = +1 if j = y_i else -1.
+
+    Every class is its own binary classifier, so the true-class term is kept.
+    Returns (per_example (N,), margins (N, C), dS (N, C)).
+    """
+    t = -np.ones_like(S)
+    t[np.arange(S.shape[0]), y] = 1.0
+    margins = np.maximum(0.0, margin - t * S)
+    dS = -t * (margins > 0)
+    return margins.sum(axis=1), margins, dS
+
+
+# ---------------------------------------------------------------- regularization
+def _l2(W, reg):
+    return reg * float(np.sum(W * W)), 2.0 * reg * W
+
+
+def _l1(W, reg):
+    return reg * float(np.sum(np.abs(W))), reg * np.sign(W)
+
+
+def _none(W, reg):
+    return 0.0, np.zeros_like(W)
+
+
+PENALTIES = {"l2": _l2, "l1": _l1, "none": _none}
+
+
+def penalty_value(W: np.ndarray, reg: float, penalty: str) -> float:
+    return check_choice("penalty", penalty, PENALTIES)(np.asarray(W, dtype=float), reg)[0]
+
+
+# ---------------------------------------------------------------- full losses
+def _evaluate(kind, W, b, X, y, reg, penalty, margin) -> LossResult:
+    """Unchecked evaluation; the public functions validate first."""
+    N = X.shape[0]
+    S = X @ W.T + b
+    probs = margins = None
+    if kind == "softmax":
+        per_example, probs, dS = softmax_from_scores(S, y)
+    elif kind == "svm":
+        per_example, margins, dS = svm_from_scores(S, y, margin)
+    else:
+        per_example, margins, dS = ova_from_scores(S, y, margin)
+    dS /= N  # the data loss is the mean over examples
+    reg_loss, dW_reg = PENALTIES[penalty](W, reg)
+    data_loss = float(per_example.mean())
+    return LossResult(
+        loss=data_loss + reg_loss, data_loss=data_loss, reg_loss=reg_loss,
+        dW=dS.T @ X + dW_reg, db=dS.sum(axis=0), per_example=per_example,
+        scores=S, probs=probs, margins=margins,
+    )
+
+
+def _checked(kind, W, b, X, y, reg, penalty, margin) -> LossResult:
+    X, y = check_data(X, y)
+    W, b = check_params(W, b, D=X.shape[1])
+    if y.max() >= W.shape[0]:
+        raise ValueError(f"labels y must lie in [0, {W.shape[0]}) for C = {W.shape[0]} classes, "
+                         f"got max label {y.max()}")
+    reg = check_nonnegative("reg", reg)
+    check_choice("penalty", penalty, PENALTIES)
+    margin = check_nonnegative("margin", margin)
+    return _evaluate(kind, W, b, X, y, reg, penalty, margin)
+
+
+def svm_loss(W, b, X, y, *, reg=0.0, penalty="l2", margin=1.0) -> LossResult:
+    """Multiclass SVM (Weston-Watkins) hinge loss. W (C, D), b (C,), X (N, D), y (N,)."""
+    return _checked("svm", W, b, X, y, reg, penalty, margin)
+
+
+def softmax_loss(W, b, X, y, *, reg=0.0, penalty="l2", margin=1.0) -> LossResult:
+    """Softmax cross-entropy (multinomial logistic regression). `margin` is ignored."""
+    return _checked("softmax", W, b, X, y, reg, penalty, margin)
+
+
+def ova_loss(W, b, X, y, *, reg=0.0, penalty="l2", margin=1.0) -> LossResult:
+    """One-vs-all binary hinge summed over classes, as in the CS231n demo."""
+    return _checked("ova", W, b, X, y, reg, penalty, margin)
+
+
+LOSSES = {"svm": svm_loss, "softmax": softmax_loss, "ova": ova_loss}
+LOSS_KINDS = {"svm": "svm", "softmax": "softmax", "ova": "ova"}
+# friendly aliases accepted wherever a loss name is asked for
+ALIASES = {"hinge": "svm", "cross_entropy": "softmax", "cross-entropy": "softmax"}
+
+
+def get_loss(name: str):
+    """Registry lookup by name (aliases: hinge -> svm, cross_entropy -> softmax)."""
+    name = ALIASES.get(name, name) if isinstance(name, str) else name
+    return check_choice("loss", name, LOSSES)
+
+
+def canonical_loss_name(name: str) -> str:
+    name = ALIASES.get(name, name) if isinstance(name, str) else name
+    check_choice("loss", name, LOSSES)
+    return name
