@@ -18,6 +18,7 @@ import numpy as np
 from linviz._checks import check_choice, check_data, check_nonnegative
 
 Seed = int | np.random.Generator
+Data = tuple[np.ndarray, np.ndarray]  # X (n, 2) float64, y (n,) intp
 MAX_N = 100_000
 SECTOR_OFFSET = np.pi / 6  # rotates the `separable` sectors so no boundary is axis-aligned
 
@@ -67,7 +68,7 @@ def _angles(n_classes: int, offset: float) -> np.ndarray:
     return offset + 2.0 * np.pi * np.arange(n_classes) / n_classes
 
 
-def blobs(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def blobs(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> Data:
     """Gaussian blobs: X (n, 2), y (n,); class k ~ N(mu_k, noise^2 I), mu_k on the circle of radius 2."""
     noise, rng, y = _setup("blobs", n, noise, seed, n_classes)
     mu = _polar(2.0, _angles(n_classes, np.pi / 2))  # (C, 2); the first centre is at the top
@@ -81,7 +82,7 @@ def separable_weights(n_classes: int) -> tuple[np.ndarray, np.ndarray]:
     return _polar(1.0, _angles(n_classes, SECTOR_OFFSET)), np.zeros(n_classes)
 
 
-def separable(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def separable(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> Data:
     """Linearly separable angular sectors: X (n, 2), y (n,).
 
     Class k lives in the sector of half-width h = pi / C around the direction theta_k.  With
@@ -102,7 +103,7 @@ def separable(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3)
     return _polar(r, theta + np.clip(offset, -0.75 * half, 0.75 * half)), y
 
 
-def xor(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def xor(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> Data:
     """XOR quadrants (2 classes only): X (n, 2), y (n,); class 0 in quadrants I and III, class 1 in II, IV."""
     noise, rng, y = _setup("xor", n, noise, seed, n_classes)
     # |x1|, |x2| uniform in [0.15, 2]; class 0 gets equal signs and class 1 opposite signs, so the
@@ -112,7 +113,7 @@ def xor(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tu
     return signs * rng.uniform(0.15, 2.0, (n, 2)) + noise * rng.standard_normal((n, 2)), y
 
 
-def circles(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def circles(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> Data:
     """Two concentric circles (2 classes only): X (n, 2), y (n,); class 0 at radius 1, class 1 at radius 2."""
     noise, rng, y = _setup("circles", n, noise, seed, n_classes)
     # Separable by |x| (a feature x1^2 + x2^2 would make it linear), but by no line in the raw plane.
@@ -120,7 +121,7 @@ def circles(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -
     return X + noise * rng.standard_normal((n, 2)), y
 
 
-def moons(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def moons(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> Data:
     """Two interleaving half-moons (2 classes only): X (n, 2), y (n,)."""
     noise, rng, y = _setup("moons", n, noise, seed, n_classes)
     # Upper arc (cos t, sin t) and lower arc (1 - cos t, 1/2 - sin t) for t in [0, pi] (as in sklearn);
@@ -132,7 +133,7 @@ def moons(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> 
     return X + noise * rng.standard_normal((n, 2)), y
 
 
-def spiral(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+def spiral(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> Data:
     """Interleaved spiral arms, one per class: X (n, 2), y (n,)."""
     noise, rng, y = _setup("spiral", n, noise, seed, n_classes)
     # Arm k at arc position s in [0, 1]: radius 2.4 s, angle 2 pi k / C + 4 s (CS231n's spiral winds
@@ -142,19 +143,20 @@ def spiral(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) ->
     return X + noise * rng.standard_normal((n, 2)), y
 
 
-DATASETS: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
+DATASETS: dict[str, Callable[..., Data]] = {
     "blobs": blobs, "separable": separable, "xor": xor, "circles": circles, "moons": moons, "spiral": spiral,
 }
 
 
 def make_dataset(name: str, n: int, *, noise: float = 0.1, seed: Seed = 0,
-                 n_classes: int = 3) -> tuple[np.ndarray, np.ndarray]:
+                 n_classes: int = 3) -> Data:
     """Generate DATASETS[name]: X (n, 2), y (n,); an unknown name raises ValueError listing the valid ones."""
     generator = check_choice("dataset", name, DATASETS)
     return generator(n, noise=noise, seed=seed, n_classes=n_classes)
 
 
-def train_test_split(X: np.ndarray, y: np.ndarray, *, test_fraction: float = 0.25, seed: Seed = 0):
+def train_test_split(X: np.ndarray, y: np.ndarray, *, test_fraction: float = 0.25,
+                     seed: Seed = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Stratified shuffled split: X_train (N - M, D), y_train (N - M,), X_test (M, D), y_test (M,).
 
     M = round(test_fraction * N), capped at N - 1 so the training set is never empty.

@@ -72,16 +72,10 @@ class Trainer:
         self.margin = check_nonnegative("margin", margin)
         name = OPTIMIZER_ALIASES.get(optimizer, optimizer)
         self.rule = optim.get_optimizer(name)
-        optim.check_options(name, optimizer_options)
-        self.options = optimizer_options
+        self.options = optim.check_options(name, optimizer_options)
         self.lr0 = optim.check_lr(lr)
         self.schedule = optim.get_schedule(schedule)
-        self.schedule_options = dict(schedule_options or {})
-        try:
-            self.schedule(self.lr0, 0, **self.schedule_options)
-        except TypeError:
-            raise ValueError(f"unknown options {sorted(self.schedule_options)} for schedule "
-                             f"{schedule!r}; valid: {sorted(optim.SCHEDULE_OPTIONS[schedule])}") from None
+        self.schedule_options = optim.check_schedule_options(schedule, schedule_options)
         if batch_size is not None:
             if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size:
                 raise ValueError(f"batch_size must be None (full batch) or an integer >= 1, got {batch_size!r}")
