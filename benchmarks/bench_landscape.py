@@ -17,6 +17,7 @@ from linviz.landscape import loss_surface, random_directions
 from linviz.losses import LOSSES
 
 R, N, C, D = 101, 1000, 3, 2
+ROWS = 5  # rows of the naive loop actually timed; the full loop takes tens of seconds
 
 
 def best_of(fn, repeat=7):
@@ -29,28 +30,31 @@ def best_of(fn, repeat=7):
     return min(times), float(np.median(times))
 
 
+def exp_floor(rng) -> float:
+    src = rng.standard_normal(R * R * N * C)
+    buf = np.empty_like(src)
+    return best_of(lambda: np.exp(src, out=buf))[0]
+
+
 def main():
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((N, D)), rng.integers(0, C, N)
     W, b = rng.standard_normal((C, D)), rng.standard_normal(C)
     dirs = random_directions(W, b, seed=1)
-    src = rng.standard_normal(R * R * N * C)
-    buf = np.empty_like(src)
-    floor, _ = best_of(lambda: np.exp(src, out=buf))
-    del src, buf
+    floor = exp_floor(rng)
     print(f"R={R} N={N} C={C} D={D}; floor np.exp of {R*R*N*C:,} scores: {floor*1e3:.1f} ms")
     (dW1, db1), (dW2, db2) = dirs
     grid = np.linspace(-1, 1, R)
     for loss in ("softmax", "svm", "ova"):
         fast, fast_med = best_of(lambda loss=loss: loss_surface(X, y, W, b, dirs, loss=loss, reg=0.01))
         fn = LOSSES[loss]
-        rows = 5  # time a few rows of the loop and scale: the full loop takes tens of seconds
+        # time a few rows of the loop and scale: the full loop takes tens of seconds
 
         def loop(fn=fn):
-            for a in grid[:rows]:
+            for a in grid[:ROWS]:
                 for c in grid:
                     fn(W + a * dW1 + c * dW2, b + a * db1 + c * db2, X, y, reg=0.01)
-        loop_t = best_of(loop, repeat=2)[0] * R / rows
+        loop_t = best_of(loop, repeat=2)[0] * R / ROWS
         tracemalloc.start()
         loss_surface(X, y, W, b, dirs, loss=loss, reg=0.01)
         peak = tracemalloc.get_traced_memory()[1] / 2**20

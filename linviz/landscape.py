@@ -16,9 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linviz._checks import check_data, check_nonnegative, check_params, check_positive
+from linviz._checks import check_choice, check_data, check_nonnegative, check_params, check_positive
 from linviz.losses import PENALTIES, canonical_loss_name
-from linviz._checks import check_choice
 
 Direction = tuple[np.ndarray, np.ndarray]  # (dW (C, D), db (C,))
 
@@ -295,3 +294,65 @@ def decision_grid(W, b, bounds, resolution: int = 100) -> DecisionGrid:
     # scores are separable: w_k0 x + w_k1 y + b_k
     S = ys[:, None, None] * W[:, 1] + (xs[None, :, None] * W[:, 0] + b)
     return DecisionGrid(xs, ys, np.argmax(S, axis=2), S)
+
+
+def _clip(poly: np.ndarray, normal: np.ndarray, offset: float) -> np.ndarray:
+    """Sutherland-Hodgman: keep the part of a convex polygon (V, 2) where normal . x + offset >= 0."""
+    if len(poly) == 0:
+        return poly
+    side = poly @ normal + offset
+    out = []
+    for k in range(len(poly)):
+        p, q = poly[k], poly[(k + 1) % len(poly)]
+        sp, sq = side[k], side[(k + 1) % len(poly)]
+        if sp >= 0:
+            out.append(p)
+        if (sp >= 0) != (sq >= 0):  # the edge crosses the line: add the crossing point
+            out.append(p + (q - p) * (sp / (sp - sq)))
+    return np.array(out).reshape(-1, 2)
+
+
+def decision_regions(W, b, bounds) -> list[np.ndarray]:
+    """Exact decision regions in 2-D: polygon k (V_k, 2) is where class k wins, clipped to bounds.
+
+    A linear classifier's region for class k is the intersection of the half-planes
+    (w_k - w_j) . x + (b_k - b_j) >= 0 over j != k: a convex polygon (possibly empty).
+    """
+    W, b = check_params(W, b, D=2)
+    xmin, xmax, ymin, ymax = (float(v) for v in bounds)
+    box = np.array([[xmin, ymin], [xmax, ymin], [xmax, ymax], [xmin, ymax]])
+    regions = []
+    for k in range(W.shape[0]):
+        poly = box
+        for j in range(W.shape[0]):
+            if j != k:
+                poly = _clip(poly, W[k] - W[j], b[k] - b[j])
+        regions.append(poly)
+    return regions
+
+
+def pca_directions(history, W=None, b=None) -> tuple[Direction, Direction]:
+    """The two principal directions of a trajectory's steps around (W, b) (default: its end).
+
+    The plane the optimizer actually moved in (Li et al. 2018, section 7): a projected
+    trajectory then loses as little as possible. Falls back to random directions for the
+    parts a trajectory of fewer than 3 distinct points cannot span.
+    """
+    Ws, bs = (history.W, history.b) if hasattr(history, "W") else history
+    Ws, bs = np.asarray(Ws, dtype=float), np.asarray(bs, dtype=float)
+    W = Ws[-1] if W is None else np.asarray(W, dtype=float)
+    b = bs[-1] if b is None else np.asarray(b, dtype=float)
+    C, D = W.shape
+    delta = np.concatenate([(Ws - W).reshape(len(Ws), -1), bs - b], axis=1)
+    _, sv, vt = np.linalg.svd(delta - delta.mean(axis=0), full_matrices=False)
+    fallback = random_directions(W, b, seed=0, filter_normalize=False)
+    scale = np.abs(delta).max() or 1.0
+    out = []
+    for k in range(2):
+        if k < len(sv) and sv[k] > 1e-12 * max(sv[0], 1e-300):
+            v = vt[k] * np.linalg.norm(delta, axis=1).max()  # unit of the plot ~ the path length
+        else:
+            v = np.concatenate([fallback[k][0].ravel(), fallback[k][1]])
+            v = v / np.linalg.norm(v) * scale
+        out.append((v[: C * D].reshape(C, D), v[C * D:].copy()))
+    return out[0], out[1]

@@ -160,3 +160,54 @@ def canonical_loss_name(name: str) -> str:
     name = ALIASES.get(name, name) if isinstance(name, str) else name
     check_choice("loss", name, LOSSES)
     return name
+
+
+# ---------------------------------------------------------------- training kernel
+class ClassMajor:
+    """The training kernel: loss, gradients and the number of correct predictions in one pass.
+
+    Same mathematics as _evaluate, laid out class-major (scores S^T of shape (C, N)) so that every
+    reduction over classes is an elementwise operation over N examples: for the small C of a
+    teaching dashboard that is several times faster than reducing along a short last axis.
+    """
+
+    def __init__(self, kind: str, X: np.ndarray, y: np.ndarray, C: int, reg: float, penalty: str,
+                 margin: float):
+        self.kind, self.X, self.y, self.C = kind, X, y, C
+        self.XT = np.ascontiguousarray(X.T)
+        self.N = X.shape[0]
+        self.true = y * self.N + np.arange(self.N)  # flat index of s_{y_i} in S^T
+        self.reg, self.penalty, self.margin = reg, PENALTIES[penalty], margin
+        if kind == "ova":
+            self.t = -np.ones((C, self.N))
+            self.t.ravel()[self.true] = 1.0
+
+    def __call__(self, W: np.ndarray, b: np.ndarray):
+        """(loss, dW, db, n_correct) at (W, b)."""
+        N, true = self.N, self.true
+        S = W @ self.XT + b[:, None]  # (C, N)
+        top = np.maximum.reduce(S)  # max over classes, per example
+        correct_score = S.take(true)
+        if self.kind == "softmax":
+            dS = np.exp(S - top)  # every exponent <= 0: no overflow
+            Z = np.add.reduce(dS)
+            data_loss = float(np.sum(np.log(Z) - (correct_score - top))) / N
+            dS /= Z  # probabilities
+            dS.ravel()[true] -= 1.0
+        elif self.kind == "svm":
+            margins = S - correct_score + self.margin
+            margins.ravel()[true] = 0.0
+            np.maximum(margins, 0.0, out=margins)
+            data_loss = float(margins.sum()) / N
+            dS = (margins > 0).astype(float)
+            dS.ravel()[true] = -np.add.reduce(dS)
+        else:
+            margins = np.maximum(0.0, self.margin - self.t * S)
+            data_loss = float(margins.sum()) / N
+            dS = -self.t * (margins > 0)
+        dS /= N
+        reg_loss, dW_reg = self.penalty(W, self.reg)
+        n_correct = int(np.count_nonzero(correct_score >= top))
+        if np.count_nonzero(S == top) > N:  # ties: argmax takes the first maximal class
+            n_correct = int(np.count_nonzero(np.argmax(S, axis=0) == self.y))
+        return data_loss + reg_loss, dS @ self.X + dW_reg, np.add.reduce(dS, axis=1), n_correct

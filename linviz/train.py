@@ -5,13 +5,14 @@ is recorded as `diverged_at` and training stops there, so no NaN reaches the His
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from linviz import optim
 from linviz._checks import check_choice, check_data, check_nonnegative, check_params
-from linviz.losses import PENALTIES, LossResult, _evaluate, canonical_loss_name
+from linviz.losses import PENALTIES, ClassMajor, _evaluate, canonical_loss_name
 from linviz.model import init_params
 
 OPTIMIZER_ALIASES = {"gd": "sgd"}
@@ -38,12 +39,9 @@ class History:
         return len(self.loss) - 1
 
 
-def _accuracy(r: LossResult, y: np.ndarray) -> float:
-    return float(np.mean(np.argmax(r.scores, axis=1) == y))
-
-
 def _finite(*arrays) -> bool:
-    return all(np.isfinite(a).all() for a in arrays)
+    # a sum is finite only if every term is (inf - inf and nan + x are nan)
+    return math.isfinite(sum(float(np.sum(a)) for a in arrays))
 
 
 class Trainer:
@@ -78,7 +76,8 @@ class Trainer:
         self.schedule_options = optim.check_schedule_options(schedule, schedule_options)
         if batch_size is not None:
             if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size:
-                raise ValueError(f"batch_size must be None (full batch) or an integer >= 1, got {batch_size!r}")
+                raise ValueError("batch_size must be None (full batch) or an integer >= 1, "
+                                 f"got {batch_size!r}")
             batch_size = int(batch_size)
             if batch_size >= N:
                 batch_size = None
@@ -97,25 +96,27 @@ class Trainer:
         self.state = None
         self.diverged_at: int | None = None
         self.loss_evaluations = 0
+        C = W0.shape[0]
+        self._kernel = ClassMajor(self.kind, self.X, self.y, C, self.reg, penalty, self.margin)
+        self._test_kernel = None if self.test is None else ClassMajor(
+            self.kind, *self.test, C, self.reg, penalty, self.margin)
         self._W, self._b = [W0.copy()], [b0.copy()]
-        self._current = self._full(W0, b0)  # the full-data evaluation at the current parameters
-        if not np.isfinite(self._current.loss):
+        with np.errstate(all="ignore"):
+            self._current = self._kernel(W0, b0)  # (loss, dW, db, n_correct) at the current parameters
+        if not math.isfinite(self._current[0]):
             raise ValueError("the loss at the initial parameters is not finite")
-        self._loss, self._acc = [self._current.loss], [_accuracy(self._current, self.y)]
-        self._test_loss, self._test_acc = [], []
+        self._loss, self._correct = [self._current[0]], [self._current[3]]
+        self._test_loss, self._test_correct = [], []
         self._record_test(W0, b0)
         self._grad_norm, self._lr, self._batches = [], [], []
         self._history: History | None = None
 
     # ------------------------------------------------------------ internals
-    def _full(self, W, b) -> LossResult:
-        return _evaluate(self.kind, W, b, self.X, self.y, self.reg, self.penalty, self.margin)
-
     def _record_test(self, W, b):
-        if self.test is not None:
-            r = _evaluate(self.kind, W, b, *self.test, self.reg, self.penalty, self.margin)
-            self._test_loss.append(r.loss)
-            self._test_acc.append(_accuracy(r, self.test[1]))
+        if self._test_kernel is not None:
+            loss, _, _, n_correct = self._test_kernel(W, b)
+            self._test_loss.append(loss)
+            self._test_correct.append(n_correct)
 
     def _next_batch(self) -> np.ndarray:
         if self.batch_size is None:
@@ -147,25 +148,27 @@ class Trainer:
         W, b = self._W[-1], self._b[-1]
         batch = self._next_batch()
         if batch is self._all:
-            r = self._current  # full batch: the gradient at W[t] was computed when W[t] was recorded
+            # full batch: the gradient at W[t] was computed when W[t] was recorded
+            _, dW, db, _ = self._current
         else:
             r = _evaluate(self.kind, W, b, self.X[batch], self.y[batch], self.reg, self.penalty, self.margin)
+            dW, db = r.dW, r.db
         self.loss_evaluations += 1
         lr = self.schedule(self.lr0, t, **self.schedule_options)
         with np.errstate(all="ignore"):
-            (W_new, b_new), self.state = self.rule((W, b), (r.dW, r.db), self.state, lr, **self.options)
-            new = self._full(W_new, b_new) if _finite(W_new, b_new) else None
-        if new is None or not np.isfinite(new.loss) or not _finite(new.dW, new.db):
-            self.diverged_at = t + 1
-            self._history = None
-            return False
+            (W_new, b_new), self.state = self.rule((W, b), (dW, db), self.state, lr, **self.options)
+            new = self._kernel(W_new, b_new) if _finite(W_new, b_new) else None
+            if new is None or not _finite(new[0], new[1], new[2]):
+                self.diverged_at = t + 1
+                self._history = None
+                return False
+            self._record_test(W_new, b_new)
         self._current = new
         self._W.append(W_new)
         self._b.append(b_new)
-        self._loss.append(new.loss)
-        self._acc.append(_accuracy(new, self.y))
-        self._record_test(W_new, b_new)
-        self._grad_norm.append(float(np.sqrt(np.sum(r.dW * r.dW) + np.sum(r.db * r.db))))
+        self._loss.append(new[0])
+        self._correct.append(new[3])
+        self._grad_norm.append(math.sqrt(float(np.vdot(dW, dW) + np.vdot(db, db))))
         self._lr.append(float(lr))
         self._batches.append(batch)
         self._history = None
@@ -184,11 +187,11 @@ class Trainer:
             has_test = self.test is not None
             self._history = History(
                 W=np.stack(self._W), b=np.stack(self._b), loss=np.array(self._loss),
-                accuracy=np.array(self._acc), grad_norm=np.array(self._grad_norm),
+                accuracy=np.array(self._correct) / len(self.y), grad_norm=np.array(self._grad_norm),
                 lr=np.array(self._lr), batch_indices=tuple(self._batches),
                 loss_evaluations=self.loss_evaluations, diverged_at=self.diverged_at,
                 test_loss=np.array(self._test_loss) if has_test else None,
-                test_accuracy=np.array(self._test_acc) if has_test else None,
+                test_accuracy=np.array(self._test_correct) / len(self.test[1]) if has_test else None,
             )
         return self._history
 

@@ -11,4 +11,5 @@ def problem():
     """A small random problem with scores away from hinge kinks (checked in the tests)."""
     rng = np.random.default_rng(42)
     N, D, C = 12, 4, 3
-    return rng.standard_normal((C, D)), rng.standard_normal(C), rng.standard_normal((N, D)), rng.integers(0, C, N)
+    W, b = rng.standard_normal((C, D)), rng.standard_normal(C)
+    return W, b, rng.standard_normal((N, D)), rng.integers(0, C, N)

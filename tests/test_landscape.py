@@ -4,8 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from linviz.datasets import make_dataset
-from linviz.landscape import (decision_grid, loss_surface, parameter_directions, project,
-                              random_directions)
+from linviz.landscape import decision_grid, loss_surface, parameter_directions, project, random_directions
 from linviz.losses import LOSSES, _evaluate
 from linviz.train import train
 
@@ -138,3 +137,34 @@ def test_bad_parameter_choice(setup):
 def test_evaluate_is_the_same_as_public(setup):
     X, y, W, b = setup
     assert _evaluate("svm", W, b, X, y, 0.1, "l2", 1.0).loss == LOSSES["svm"](W, b, X, y, reg=0.1).loss
+
+
+def test_decision_regions_agree_with_argmax():
+    from linviz.landscape import decision_regions
+    rng = np.random.default_rng(3)
+    for C in (2, 3, 5):
+        W, b = rng.standard_normal((C, 2)), rng.standard_normal(C)
+        bounds = (-3, 3, -2, 2)
+        regions = decision_regions(W, b, bounds)
+        assert len(regions) == C
+        # the polygons tile the box: their areas add up to its area
+        def area(p):
+            return 0.0 if len(p) < 3 else 0.5 * abs(np.dot(p[:, 0], np.roll(p[:, 1], 1))
+                                                   - np.dot(p[:, 1], np.roll(p[:, 0], 1)))
+        assert sum(area(p) for p in regions) == pytest.approx(24.0)
+        # each region's centroid is predicted as its class
+        for k, p in enumerate(regions):
+            if area(p) > 1e-6:
+                assert np.argmax(W @ p.mean(axis=0) + b) == k
+
+
+def test_pca_directions_contain_a_straight_trajectory(setup):
+    from linviz.landscape import pca_directions
+    X, y, W, b = setup
+    h = train(X, y, lr=0.05, steps=30, W0=W, b0=b)
+    dirs = pca_directions(h)
+    coords = project(h, h.W[-1], h.b[-1], dirs)
+    (dW1, db1), (dW2, db2) = dirs
+    rebuilt = h.W[-1] + coords[:, 0, None, None] * dW1 + coords[:, 1, None, None] * dW2
+    # two directions capture a gradient-descent path almost exactly
+    assert np.abs(rebuilt - h.W).max() < 0.05 * np.abs(h.W - h.W[-1]).max()
