@@ -1,5 +1,52 @@
-import streamlit as st
+"""linviz dashboard: streamlit run dashboard/app.py"""
+from __future__ import annotations
 
-st.set_page_config(page_title="linviz", layout="wide")
-st.title("linviz")
-st.write("The dashboard is being built.")
+import os
+import sys
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # so `dashboard` and `linviz` import without an install
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import common, state  # noqa: E402
+
+
+st.set_page_config(page_title="linviz · linear classifiers", page_icon="📐", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = Path(__file__).parent / "pages"
+pages = [
+    st.Page(PAGES / "classifier.py", title="Classifier", icon="📐", default=True),
+    st.Page(PAGES / "loss.py", title="Loss", icon="📉"),
+    st.Page(PAGES / "training.py", title="Training", icon="🏃"),
+    st.Page(PAGES / "landscape.py", title="Landscape", icon="⛰️"),
+    st.Page(PAGES / "learning_rates.py", title="Learning rates", icon="🎚️"),
+]
+page = st.navigation(pages)
+
+
+def guarded(fn):
+    """Run fn; an unexpected error becomes a short message, never a traceback on the page."""
+    try:
+        return fn()
+    except Exception as err:
+        if os.environ.get("LINVIZ_RAISE"):  # tests want to see the error itself
+            raise
+        traceback.print_exc()
+        st.error(f"Something went wrong while drawing this view ({type(err).__name__}: {err}). "
+                 "The settings are kept; change one of them or press Reset.", icon="⚠️")
+
+
+# The shared sidebar is drawn here, in the entry script, so its widgets keep their state across
+# pages; a page run on its own (as in tests) draws it itself.
+state.set_sidebar_drawn(False)
+guarded(common.sidebar)
+state.set_sidebar_drawn(True)
+try:
+    guarded(page.run)
+finally:
+    state.set_sidebar_drawn(False)

@@ -213,10 +213,12 @@ class _Tracker:
         self.trajectory: list[np.ndarray] = []
 
     @property
-    def remaining(self) -> int:  # callers loop `while track.remaining`, so f never runs past budget
+    def remaining(self) -> int:
         return self.budget - len(self.history)
 
     def __call__(self, x: np.ndarray) -> float:
+        if len(self.history) >= self.budget:  # structural guarantee: f is never called past budget
+            raise RuntimeError("internal error: search tried to exceed its evaluation budget")
         raw = self.f(x.copy())  # a copy: f may not scribble on our points
         try:
             loss = float(raw)
@@ -251,7 +253,7 @@ def random_search(f: Callable, x0, *, budget: int = 1000, scale: float = 1.0,
     rng = np.random.default_rng(seed)
     track = _Tracker(f, budget)
     track(x0)
-    while track.remaining:
+    while track.remaining > 0:
         track(scale * rng.standard_normal(x0.shape))
     return track.result()
 
@@ -264,7 +266,7 @@ def random_local_search(f: Callable, x0, *, budget: int = 1000, step_size: float
     rng = np.random.default_rng(seed)
     track = _Tracker(f, budget)
     track(x0)
-    while track.remaining:
+    while track.remaining > 0:
         track(track.best_x + step_size * rng.standard_normal(x0.shape))
     return track.result()
 
@@ -290,7 +292,7 @@ def genetic_search(f: Callable, x0, *, budget: int = 1000, population: int = 20,
     pop = [x0] + [x0 + mutation * rng.standard_normal(x0.shape) for _ in range(population - 1)]
     pop = pop[:budget]
     losses = [track(x) for x in pop]
-    while track.remaining:
+    while track.remaining > 0:
         order = np.argsort(losses, kind="stable")[:elite]  # inf (NaN) losses sort last
         parents = [pop[i] for i in order]
         pop, losses = parents, [losses[i] for i in order]

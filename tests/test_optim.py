@@ -60,7 +60,8 @@ def run(rule, params, lr, steps, **options):
 
 
 # ---------------------------------------------------------------- update rules
-@pytest.mark.parametrize(("name", "lr"), [("sgd", 0.2), ("momentum", 0.05), ("nesterov", 0.05), ("adam", 0.05)])
+@pytest.mark.parametrize(("name", "lr"),
+                         [("sgd", 0.2), ("momentum", 0.05), ("nesterov", 0.05), ("adam", 0.05)])
 def test_rules_converge_on_quadratic(name, lr):
     params, _ = run(get_optimizer(name), start(), lr, 500)
     assert quad(params) < 1e-8 * quad(start())
@@ -150,7 +151,8 @@ def test_rules_never_mutate_inputs_or_previous_state(data, shape, name):
     before = [a.copy() for a in arrays]
     rule = get_optimizer(name)
     new1, state1 = rule(params, grads, None, 0.1)
-    state_copy = {k: v if isinstance(v, int) else tuple(a.copy() for a in v) for k, v in (state1 or {}).items()}
+    state_copy = {k: v if isinstance(v, int) else tuple(a.copy() for a in v)
+                  for k, v in (state1 or {}).items()}
     new2, _ = rule(new1, grads, state1, 0.1)
     for a, b in zip(arrays, before):
         np.testing.assert_array_equal(a, b)

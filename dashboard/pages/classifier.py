@@ -1,0 +1,110 @@
+"""Classifier: the geometric, algebraic and visual viewpoints of f(x) = Wx + b, in sync."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import compute, figures, state
+from dashboard.common import chart, context, fmt
+from dashboard.config import SCHEMA
+
+ctx = context()
+cfg = ctx.cfg
+st.header("Classifier · three viewpoints of f(x) = Wx + b")
+
+point = min(int(state.widget("point", cfg.point)), len(ctx.X) - 1)
+if state.widget("point") is not None and state.widget("point") != point:
+    state.set_widget("point", point)  # fewer points than before: keep the selection in range
+left, right = st.columns([0.58, 0.42], gap="medium")
+
+with left:
+    st.subheader("Geometric: hyperplanes cutting the plane")
+    options = ["none", *range(cfg.n_classes)]
+    score_class = st.segmented_control(
+        "Score surface", options, key=state.seed("score_class", "none"),
+        format_func=lambda k: "off" if k == "none" else f"s_{k}",
+        help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
+    fig = figures.classifier_figure(
+        ctx.X, ctx.y, ctx.W, ctx.b, ctx.bounds, X_test=ctx.X_test, y_test=ctx.y_test, selected=point,
+        class_names=ctx.class_names, score_class=None if score_class in (None, "none") else int(score_class))
+    event = chart(fig, "classifier_fig", on_select="rerun", selection_mode="points")
+    st.caption("Each dashed line is where one class's score is zero, w_k·x + b_k = 0, and its arrow is "
+               "the normal w_k (the direction in which s_k grows). Regions show argmax_k s_k. "
+               "Click a point to select it; hollow markers are test points.")
+
+# a click on a data point selects it (its customdata is the example's index); only a new click counts,
+# so the number input below can still change the selection
+selection = getattr(event, "selection", None) or {}
+clicked = [p.get("customdata") for p in selection.get("points", [])] if isinstance(selection, dict) else []
+clicked = [c[0] if isinstance(c, list) else c for c in clicked if c is not None]
+if clicked and clicked[0] != state.remember("last_click"):
+    state.remember("last_click", clicked[0])
+    if isinstance(clicked[0], (int, float)) and 0 <= int(clicked[0]) < len(ctx.X):
+        point = int(clicked[0])
+        state.set_widget("point", point)
+
+with right:
+    st.subheader("Algebraic: one matrix-vector product")
+    x = ctx.X[point]
+    s = ctx.W @ x + ctx.b
+    k_hat = int(np.argmax(s))
+    colors = [figures.class_color(k) for k in range(cfg.n_classes)]
+    rows = r" \\ ".join(
+        rf"\color{{{colors[k]}}}{{{fmt(ctx.W[k, 0], 2)}}} & \color{{{colors[k]}}}{{{fmt(ctx.W[k, 1], 2)}}}"
+        rf" & \color{{{colors[k]}}}{{{fmt(ctx.b[k], 2)}}}" for k in range(cfg.n_classes))
+    outs = r" \\ ".join(
+        (rf"\boxed{{\color{{{colors[k]}}}{{{fmt(s[k], 2)}}}}}" if k == k_hat else
+         rf"\color{{{colors[k]}}}{{{fmt(s[k], 2)}}}") for k in range(cfg.n_classes))
+    st.latex(r"\underbrace{\begin{bmatrix}" + rows + r"\end{bmatrix}}_{[\,W \mid b\,]}"
+             r"\underbrace{\begin{bmatrix}" + fmt(x[0], 2) + r"\\" + fmt(x[1], 2) + r"\\ 1\end{bmatrix}}"
+             r"_{[\,x;\,1\,]} = \underbrace{\begin{bmatrix}" + outs + r"\end{bmatrix}}_{s}")
+    truth = int(ctx.y[point])
+    verdict = "correct ✅" if k_hat == truth else "wrong ❌"
+    st.markdown(f"Example **i = {point}** of class **{truth}** · predicted "
+                f"**ŷ = argmax s = {k_hat}** — {verdict}. Step t = {ctx.t}.")
+    st.number_input("Selected example i", 0, len(ctx.X) - 1, key=state.seed("point", point),
+                    help="Or click a point in the plot")
+    st.subheader("Visual: one template per class")
+    chart(figures.templates_figure(ctx.W, ctx.b, x, class_names=ctx.class_names), "templates_fig")
+    st.caption("Each row w_k of W is a template; the score is how well x matches it: s_k = w_k·x + b_k.")
+
+cfg, _ = state.commit(cfg.replace(point=int(state.widget("point", point))))
+
+# ------------------------------------------------------------------ editable W (as in the CS231n demo)
+res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)
+with st.expander("Edit W and b directly — the current gradient is shown beside each entry", expanded=False):
+    table = pd.DataFrame({
+        "class": [f"class {k}" for k in range(cfg.n_classes)],
+        "w₁": ctx.W[:, 0], "w₂": ctx.W[:, 1], "b": ctx.b,
+        "∂L/∂w₁": res.dW[:, 0], "∂L/∂w₂": res.dW[:, 1], "∂L/∂b": res.db,
+    })
+    editor_key = f"W_editor_{abs(hash((ctx.W.tobytes(), ctx.b.tobytes())))}"
+
+    def apply_edit(key=editor_key, W=ctx.W.copy(), b=ctx.b.copy()):
+        Wb = np.hstack([W, b[:, None]])
+        edits = (state.widget(key) or {}).get("edited_rows", {})
+        lo, hi = SCHEMA["W0"].lo, SCHEMA["W0"].hi
+        for row, changes in edits.items():
+            for col, value in changes.items():
+                j = {"w₁": 0, "w₂": 1, "b": 2}.get(col)
+                try:
+                    value = float(value)
+                except (TypeError, ValueError):
+                    value = float("nan")
+                if j is None:
+                    continue
+                if not (np.isfinite(value) and lo <= value <= hi):
+                    state.flash(f"Ignored {col} = {value!r} for class {row}: entries of W and b must be "
+                                f"numbers in [{lo:g}, {hi:g}]. W is unchanged.")
+                    return
+                Wb[int(row), j] = value
+        state.update(init="custom", W0=tuple(float(v) for v in Wb.ravel()), t=0)
+
+    st.data_editor(table, key=editor_key, on_change=apply_edit, hide_index=True, width="stretch",
+                   disabled=["class", "∂L/∂w₁", "∂L/∂w₂", "∂L/∂b"],
+                   column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                  for c in ["w₁", "w₂", "b", "∂L/∂w₁", "∂L/∂w₂", "∂L/∂b"]})
+    st.caption(f"Loss ({cfg.loss}) at these parameters: **{res.loss:.4f}**. Editing an entry makes it the new "
+               "starting point (step 0) of training. A gradient step moves each entry by −α times its "
+               "gradient.")

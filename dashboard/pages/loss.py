@@ -1,0 +1,138 @@
+"""Loss: hinge and softmax side by side, per example, with the lecture's worked example."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dashboard import compute, state
+from dashboard.common import context, fmt
+from linviz.datasets import lecture_example
+from linviz.losses import ova_loss, softmax_loss, svm_loss
+
+ctx = context()
+cfg = ctx.cfg
+st.header("Loss · how wrong is the classifier?")
+source = st.segmented_control("Scores from", ["data", "lecture"], key=state.seed("loss_source", "data"),
+                              format_func={"data": "the current classifier on the data",
+                                           "lecture": "the lecture example (cat · car · frog)"}.get)
+
+
+def hinge_terms_latex(s: np.ndarray, y: int, margin: float, names) -> str:
+    """The slide's working: L_i = sum_{j != y} max(0, s_j - s_y + Δ) with the numbers put in."""
+    js = [j for j in range(len(s)) if j != y]
+    terms = " + ".join(rf"\max(0,\ {fmt(s[j], 2)} - {fmt(s[y], 2)} + {margin:g})" for j in js)
+    values = " + ".join(fmt(max(0.0, s[j] - s[y] + margin), 2) for j in js)
+    total = sum(max(0.0, s[j] - s[y] + margin) for j in js)
+    return rf"L_{{\text{{{names[y]}}}}} = {terms} = {values} = {fmt(total, 2)}"
+
+
+def softmax_pipeline(s: np.ndarray, y: int, names) -> pd.DataFrame:
+    with np.errstate(over="ignore"):
+        e = np.exp(s)  # shown as inf when it overflows; p below is computed stably
+    p = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
+    return pd.DataFrame({"class": list(names), "logit s": s, "exp(s)": e, "p = exp(s) / Σ exp": p,
+                         "−log p": -np.log(np.maximum(p, 1e-300))}).set_index("class")
+
+
+if source == "lecture":
+    ex = lecture_example()
+    names = ex.class_names
+    svm = svm_loss(ex.W, ex.b, ex.X, ex.y)
+    soft = softmax_loss(ex.W, ex.b, ex.X, ex.y)
+    st.markdown("Three training images, three classes; with some W the scores f(x, W) = Wx are "
+                "(columns = images, as on the slide):")
+    table = pd.DataFrame(ex.scores.T, index=list(names), columns=[f"{n} image" for n in names])
+    table.loc["hinge loss L_i"] = svm.per_example
+    st.dataframe(table.style.format("{:.1f}"), width="content")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.subheader("Multiclass SVM (hinge)")
+        st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + 1)")
+        for i in range(3):
+            st.latex(hinge_terms_latex(ex.scores[i], int(ex.y[i]), 1.0, names))
+        st.latex(rf"L = \tfrac{{1}}{{N}}\textstyle\sum_i L_i = ({fmt(svm.per_example[0], 1)} + "
+                 rf"{fmt(svm.per_example[1], 1)} + {fmt(svm.per_example[2], 1)})/3 = {fmt(svm.loss, 2)}")
+    with c2:
+        st.subheader("Softmax (cross-entropy), cat image")
+        st.latex(r"P(Y=k \mid x) = \frac{e^{s_k}}{\sum_j e^{s_j}}, \qquad L_i = -\log P(Y = y_i \mid x_i)")
+        st.dataframe(softmax_pipeline(ex.scores[0], 0, names).style.format("{:.2f}"), width="stretch")
+        st.latex(rf"L_\text{{cat}} = -\log({fmt(soft.probs[0, 0], 2)}) = {fmt(soft.per_example[0], 2)}")
+    st.subheader("The lecture's questions, answered by the engine")
+    S = ex.scores.copy()
+    nudged = S.copy()
+    nudged[1] += [0.1, -0.1, 0.2]
+    all_classes = np.maximum(0, S - S[np.arange(3), ex.y][:, None] + 1).sum(axis=1).mean()
+    zeros = svm_loss(np.zeros((3, 3)), np.zeros(3), ex.X, ex.y).loss
+    st.markdown(
+        f"- *Car scores change a bit?* Car loss stays **{svm_loss(ex.W, ex.b, nudged, ex.y).per_example[1]:.1f}**"
+        " — it already wins by more than the margin.\n"
+        f"- *Min / max of the hinge loss?* **[0, ∞)**; of cross-entropy: infimum **0**, unbounded above.\n"
+        f"- *At initialization (W ≈ 0, all s ≈ 0)?* hinge = C − 1 = **{zeros:.0f}**; cross-entropy = log C = "
+        f"**{softmax_loss(np.zeros((3, 3)), np.zeros(3), ex.X, ex.y).loss:.3f}** (log 10 ≈ 2.3 for 10 classes).\n"
+        f"- *Sum over all classes (j = y_i too)?* L = **{all_classes:.2f}** = {svm.loss:.2f} + 1: a constant, "
+        "no difference to the minimizer.\n"
+        f"- *Mean instead of sum?* sum = **{svm.per_example.sum():.1f}** = 3 × {svm.loss:.2f}: scaling by a "
+        "constant.")
+    st.stop()
+
+# ------------------------------------------------------------------ the current classifier on the data
+st.markdown(f"Parameters at step **t = {ctx.t}**; λ = {cfg.reg:g}, penalty {cfg.penalty}, margin Δ = "
+            f"{cfg.margin:g}. Both losses are computed at the same W; training uses **{cfg.loss}**.")
+names = ctx.class_names
+results = {
+    "svm": compute.evaluate("svm", ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin),
+    "softmax": compute.evaluate("softmax", ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin),
+    "ova": compute.evaluate("ova", ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin),
+}
+C, N = cfg.n_classes, len(ctx.y)
+zero_W, zero_b = np.zeros_like(ctx.W), np.zeros_like(ctx.b)
+at_zero = {k: compute.evaluate(k, zero_W, zero_b, ctx.X, ctx.y, 0.0, "none", cfg.margin).loss for k in results}
+m = st.columns(3)
+for col, (key, title, sanity) in zip(m, [("svm", "Hinge (SVM)", f"W = 0 gives Σ_j≠y Δ = {at_zero['svm']:.3g}"
+                                          f" (= C − 1 for Δ = 1)"),
+                                         ("softmax", "Cross-entropy", f"W = 0 gives log C = {np.log(C):.3f}"),
+                                         ("ova", "One-vs-all hinge", f"W = 0 gives C·Δ = {at_zero['ova']:.3g}")]):
+    r = results[key]
+    col.metric(title, f"{r.loss:.4f}", help=f"data {r.data_loss:.4f} + reg {r.reg_loss:.4f}")
+    col.caption(f"data loss {r.data_loss:.4f} + λR(W) {r.reg_loss:.4f}. Range [0, ∞). {sanity}.")
+
+show = st.slider("Examples shown", 1, min(N, 50), min(N, 8), key=state.seed("loss_rows", min(N, 8)))
+sel = int(state.widget("point", cfg.point))
+rows = sorted({*range(show)} | ({sel} if sel < N else set()))
+tab_h, tab_s, tab_o = st.tabs(["Hinge (SVM)", "Softmax (cross-entropy)", "One-vs-all hinge"])
+with tab_h:
+    st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + \Delta), \qquad "
+             r"L = \frac{1}{N}\sum_i L_i + \lambda R(W)")
+    r = results["svm"]
+    df = pd.DataFrame({"i": rows, "y": ctx.y[rows]})
+    for k in range(C):
+        df[f"s_{k}"] = r.scores[rows, k]
+    for k in range(C):
+        df[f"max(0, s_{k} − s_y + Δ)"] = r.margins[rows, k]
+    df["L_i"] = r.per_example[rows]
+    st.dataframe(df.set_index("i").style.format("{:.3f}", subset=df.columns[2:]), width="stretch")
+    st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")
+with tab_s:
+    st.latex(r"p_k = \frac{e^{s_k}}{\sum_j e^{s_j}}, \qquad L_i = -\log p_{y_i}")
+    r = results["softmax"]
+    df = pd.DataFrame({"i": rows, "y": ctx.y[rows]})
+    for k in range(C):
+        df[f"s_{k}"] = r.scores[rows, k]
+    for k in range(C):
+        df[f"p_{k}"] = r.probs[rows, k]
+    df["−log p_y"] = r.per_example[rows]
+    st.dataframe(df.set_index("i").style.format("{:.3f}", subset=df.columns[2:]), width="stretch")
+    st.markdown(f"Pipeline for the selected example **i = {sel}** (logits → exp → normalize → −log):")
+    st.dataframe(softmax_pipeline(r.scores[sel], int(ctx.y[sel]), names).style.format("{:.4g}"), width="stretch")
+    st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")
+with tab_o:
+    st.latex(r"L_i = \sum_j \max(0,\ \Delta - t_{ij} s_j), \quad t_{ij} = +1 \text{ if } j = y_i "
+             r"\text{ else } -1")
+    r = results["ova"]
+    df = pd.DataFrame({"i": rows, "y": ctx.y[rows]})
+    for k in range(C):
+        df[f"max(0, Δ − t s_{k})"] = r.margins[rows, k]
+    df["L_i"] = r.per_example[rows]
+    st.dataframe(df.set_index("i").style.format("{:.3f}", subset=df.columns[2:]), width="stretch")
+    st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")

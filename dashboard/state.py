@@ -1,0 +1,97 @@
+"""The only module that touches st.session_state and st.query_params.
+
+The Config in session_state is the source of truth. Widgets are keyed by Config field name;
+a widget's state is seeded from the Config before it renders (Streamlit forgets the state of
+widgets a page did not draw) and read back after. The URL mirrors the Config, so a link
+reproduces a view, and a bad URL value falls back to the default with a visible warning.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.config import DEFAULT, Config, from_query, to_query, validate
+
+_CFG = "_config"
+_WARN = "_warnings"
+_MESSAGES = "_messages"
+
+
+def load() -> Config:
+    """The current Config; on a session's first run, read from the URL."""
+    if _CFG not in st.session_state:
+        try:
+            cfg, warnings = from_query(st.query_params.to_dict())
+        except Exception as err:  # a URL must never break the page
+            cfg, warnings = DEFAULT, [f"Could not read the link ({err}); using the defaults."]
+        st.session_state[_CFG] = cfg
+        st.session_state[_WARN] = warnings
+    return st.session_state[_CFG]
+
+
+def url_warnings() -> list[str]:
+    """Warnings about the URL this session started from (shown once, then cleared)."""
+    return st.session_state.pop(_WARN, [])
+
+
+def seed(name: str, value) -> str:
+    """Give widget `name` the value `value` unless it already holds one; return its key."""
+    if name not in st.session_state:
+        st.session_state[name] = value
+    return name
+
+
+def widget(name: str, default=None):
+    return st.session_state.get(name, default)
+
+
+def set_widget(name: str, value) -> None:
+    """Set a widget's value; only call from callbacks or before the widget is drawn."""
+    st.session_state[name] = value
+
+
+def forget(name: str) -> None:
+    st.session_state.pop(name, None)
+
+
+def commit(cfg: Config) -> tuple[Config, list[str]]:
+    """Validate, store, and mirror to the URL; returns the stored Config and repair messages."""
+    cfg, warnings = validate(cfg)
+    st.session_state[_CFG] = cfg
+    query = to_query(cfg)
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
+    return cfg, warnings
+
+
+def flash(message: str) -> None:
+    """A message to show on the next run (e.g. from a callback that rejected an input)."""
+    st.session_state.setdefault(_MESSAGES, []).append(message)
+
+
+def messages() -> list[str]:
+    return st.session_state.pop(_MESSAGES, [])
+
+
+def remember(name: str, value=None):
+    """Per-session memory that is not a Config field (e.g. cached UI choices)."""
+    if value is not None:
+        st.session_state[name] = value
+    return st.session_state.get(name)
+
+
+def update(**changes) -> Config:
+    """Change Config fields from a callback: the stored Config and any drawn widgets follow."""
+    cfg = st.session_state.get(_CFG, DEFAULT).replace(**changes)
+    st.session_state[_CFG] = cfg
+    for name, value in changes.items():
+        if name in st.session_state:
+            st.session_state[name] = value
+    return cfg
+
+
+def set_sidebar_drawn(drawn: bool) -> None:
+    st.session_state["_sidebar_drawn"] = drawn
+
+
+def sidebar_drawn() -> bool:
+    return bool(st.session_state.get("_sidebar_drawn"))

@@ -1,0 +1,124 @@
+"""Headless app tests: every page renders, reacts to each control type, and keeps the URL in sync."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+PAGES = ["pages/classifier.py", "pages/loss.py", "pages/training.py", "pages/landscape.py",
+         "pages/learning_rates.py"]
+
+
+@pytest.fixture(autouse=True)
+def raise_errors(monkeypatch):
+    monkeypatch.setenv("LINVIZ_RAISE", "1")  # the page guard re-raises, so at.exception sees errors
+
+
+def run(query=None, page=None) -> AppTest:
+    """The app at one page; a page file runs on its own (AppTest's switch_page skips the entry script)."""
+    at = AppTest.from_file(str(Path(APP).parent / page) if page else APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at):
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_at_defaults(page):
+    at = run(page=page)
+    assert not at.error
+    if page != "pages/loss.py":
+        assert charts(at), f"{page} drew no chart"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_after_each_control_type(page):
+    at = run(page=page)
+    at.select_slider(key="lr").set_value(0.01).run()          # select_slider
+    at.selectbox(key="optimizer").set_value("momentum").run()  # selectbox
+    at.slider(key="mu").set_value(0.5).run()                  # slider
+    at.radio(key="loss").set_value("svm").run()               # radio
+    at.number_input(key="seed").set_value(3).run()            # number_input
+    at.button(key="step").click().run()                       # button
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert at.query_params["lr"] == "0.01" and at.query_params["loss"] == "svm"
+
+
+def test_step_changes_the_parameters():
+    at = run(page="pages/training.py")
+    before = charts(at)
+    at.button(key="step").click().run()
+    assert at.query_params["t"] == "1"
+    at.button(key="run").click().run()
+    assert at.query_params["t"] == "11"
+    assert charts(at) != before
+    at.button(key="reset").click().run()
+    assert "t" not in at.query_params
+
+
+def test_step_on_classifier_page_moves_the_hyperplanes():
+    at = run()
+    fig0 = charts(at)[0]
+    at.button(key="step").click().run()
+    fig1 = charts(at)[0]
+    assert fig0["data"] != fig1["data"]
+
+
+def test_query_params_round_trip():
+    at = run({"lr": "0.03", "loss": "svm", "dataset": "spiral", "n_classes": "4", "t": "5"})
+    assert at.select_slider(key="lr").value == 0.03
+    assert at.radio(key="loss").value == "svm"
+    assert at.selectbox(key="dataset").value == "spiral"
+    assert at.slider(key="n_classes").value == 4
+    assert at.query_params["lr"] == "0.03" and at.query_params["t"] == "5"
+
+
+def test_bad_url_values_warn_and_fall_back():
+    at = run({"lr": "banana", "loss": "mse", "n_points": "-5", "whatever": "1"})
+    text = " ".join(w.value for w in at.warning)
+    assert "lr" in text and "loss" in text and "n_points" in text and "whatever" in text
+    assert at.select_slider(key="lr").value == 0.3
+    assert not at.exception
+
+
+def test_divergence_is_a_warning_not_an_error():
+    at = run({"lr": "10", "reg": "10"}, page="pages/training.py")
+    assert any("diverged" in w.value for w in at.warning)
+    for fig in charts(at):
+        assert "NaN" not in json.dumps(fig)
+
+
+def test_lecture_example_reproduces_the_slides():
+    at = run(page="pages/loss.py")
+    at.segmented_control(key="loss_source").set_value("lecture").run()
+    latex = " ".join(x.value for x in at.latex)
+    assert "= 2.90" in latex and "= 12.90" in latex and "= 5.27" in latex and "-\\log(0.13)" in latex
+
+
+def test_custom_W_from_url():
+    at = run({"init": "custom", "W0": "1,0,0,0,1,0,-1,-1,0.5"})
+    assert not at.warning
+    assert at.query_params["init"] == "custom"
+
+
+def test_figure_json_under_one_megabyte_per_rerun():
+    for page in PAGES:
+        at = run(page=page)
+        size = sum(len(c.proto.spec) for c in at.get("plotly_chart"))
+        assert size < 1_000_000, (page, size)
+
+
+def test_no_linviz_raise_means_friendly_message(monkeypatch):
+    monkeypatch.delenv("LINVIZ_RAISE")
+    assert os.environ.get("LINVIZ_RAISE") is None
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
