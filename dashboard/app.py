@@ -15,16 +15,16 @@ import streamlit as st  # noqa: E402
 from dashboard import common, state  # noqa: E402
 
 
-st.set_page_config(page_title="linviz · linear classifiers", page_icon="📐", layout="wide",
+st.set_page_config(page_title="linviz · linear classifiers", page_icon=":material/scatter_plot:", layout="wide",
                    initial_sidebar_state="expanded")
 
 PAGES = Path(__file__).parent / "pages"
 pages = [
-    st.Page(PAGES / "classifier.py", title="Classifier", icon="📐", default=True),
-    st.Page(PAGES / "loss.py", title="Loss", icon="📉"),
-    st.Page(PAGES / "training.py", title="Training", icon="🏃"),
-    st.Page(PAGES / "landscape.py", title="Landscape", icon="⛰️"),
-    st.Page(PAGES / "learning_rates.py", title="Learning rates", icon="🎚️"),
+    st.Page(PAGES / "classifier.py", title="Classifier", icon=":material/scatter_plot:", default=True),
+    st.Page(PAGES / "loss.py", title="Loss", icon=":material/functions:"),
+    st.Page(PAGES / "training.py", title="Training", icon=":material/play_circle:"),
+    st.Page(PAGES / "landscape.py", title="Landscape", icon=":material/landscape:"),
+    st.Page(PAGES / "learning_rates.py", title="Learning rates", icon=":material/tune:"),
 ]
 page = st.navigation(pages)
 
@@ -38,7 +38,7 @@ def guarded(fn):
             raise
         traceback.print_exc()
         st.error(f"Something went wrong while drawing this view ({type(err).__name__}: {err}). "
-                 "The settings are kept; change one of them or press Reset.", icon="⚠️")
+                 "The settings are kept; change one of them or press Reset.", icon=":material/error:")
 
 
 # The shared sidebar is drawn here, in the entry script, so its widgets keep their state across

@@ -42,13 +42,13 @@ def sidebar() -> Config:
     """URL warnings, the shared sidebar (Data -> Model -> Loss -> Optimizer), then the URL update."""
     cfg = state.load()
     for message in state.url_warnings():
-        st.warning(message, icon="🔗")
+        st.warning(message, icon=":material/link:")
     for message in state.messages():
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")
     cfg = controls.sidebar(cfg)
     cfg, repairs = state.commit(cfg)
     for message in repairs:
-        st.warning(message, icon="⚠️")
+        st.warning(message, icon=":material/warning:")
     st.sidebar.caption(f"Showing step **t = {cfg.t}** of {cfg.steps} · the address bar's link reproduces "
                        "this view")
     return cfg
@@ -64,7 +64,7 @@ def context() -> Context:
     if hist.diverged_at is not None:
         st.warning(f"Training **diverged at step {hist.diverged_at}**: the loss or the parameters stopped "
                    f"being finite with learning rate α = {cfg.lr:g}. Everything shown stops at step "
-                   f"{hist.steps}, the last finite one. Lower the learning rate or press Reset.", icon="💥")
+                   f"{hist.steps}, the last finite one. Lower the learning rate or press Reset.", icon=":material/error:")
     return Context(cfg, X, y, Xt, yt, bounds, hist, t)
 
 
@@ -77,3 +77,13 @@ def fmt(v: float, digits: int = 3) -> str:
     """A number for a formula: fixed digits, no '-0.000'."""
     s = f"{v:.{digits}f}"
     return s if s.strip("-0.") else f"{0:.{digits}f}"
+
+
+def sig(v: float, digits: int = 3) -> str:
+    """A number with `digits` significant digits, never in e-notation for |v| >= 1e-4: 0.0123, -4.56."""
+    if v == 0 or not np.isfinite(v):
+        return "0" if v == 0 else str(v)
+    if abs(v) < 1e-4 or abs(v) >= 1e6:
+        return f"{v:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(v)))))
+    return f"{v:.{decimals}f}"

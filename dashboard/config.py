@@ -97,7 +97,7 @@ class Config:
     auto_extent: bool = True
     show3d: bool = False
     log_color: bool = False
-    lrs: tuple = (0.003, 0.5, 12.0, 40.0)  # too small, good, too large, divergent
+    lrs: tuple = (0.003, 0.5, 12.0, 120.0)  # too small, good, too large, divergent
 
     def replace(self, **changes) -> Config:
         return replace(self, **changes)

@@ -51,13 +51,14 @@ def step_to(t: int) -> None:
 
 def step_controls(cfg: Config, where=st) -> None:
     """Step / Run N / Reset, shared by every page."""
-    c1, c2, c3 = where.columns(3)
-    c1.button("Step", key="step", help="One gradient-descent step: W ← W − α ∇L",
+    c1, c2 = where.columns(2)
+    c1.button("Step", key="step", help="One gradient-descent step: W ← W − α ∇L", icon=":material/skip_next:",
               on_click=lambda: step_to(state.load().t + 1), width="stretch")
-    c2.button(f"Run {state.widget('run_n', 10)}", key="run", help="Take N more steps",
-              on_click=lambda: step_to(state.load().t + int(state.widget("run_n", 10))), width="stretch")
-    c3.button("Reset", key="reset", help="Back to the initial parameters (step 0)",
+    c2.button("Reset", key="reset", help="Back to the initial parameters (step 0)", icon=":material/replay:",
               on_click=lambda: step_to(0), width="stretch")
+    n = int(state.widget("run_n", 10))
+    where.button(f"Run {n} steps", key="run", help="Take N more steps (set N below)", icon=":material/fast_forward:",
+                 on_click=lambda: step_to(state.load().t + int(state.widget("run_n", 10))), width="stretch")
 
 
 def sidebar(cfg: Config) -> Config:
@@ -114,6 +115,6 @@ def sidebar(cfg: Config) -> Config:
         v["steps"] = st.select_slider("Training horizon (steps)", with_value(HORIZON_OPTIONS, cfg.steps),
                                       key=state.seed("steps", cfg.steps),
                                       help="Steps computed ahead; Step and Run extend it when needed")
-        st.number_input("N for Run N", 1, 500, step=1, key=state.seed("run_n", 10))
         step_controls(cfg)
+        st.number_input("N for Run N", 1, 500, step=1, key=state.seed("run_n", 10))
     return cfg.replace(**v)

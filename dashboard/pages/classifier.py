@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import compute, figures, state
-from dashboard.common import chart, context, fmt
+from dashboard.common import chart, context, fmt, sig
 from dashboard.config import SCHEMA
 
 ctx = context()
@@ -51,25 +51,26 @@ with right:
     k_hat = int(np.argmax(s))
     colors = [figures.class_color(k) for k in range(cfg.n_classes)]
     rows = r" \\ ".join(
-        rf"\color{{{colors[k]}}}{{{fmt(ctx.W[k, 0], 2)}}} & \color{{{colors[k]}}}{{{fmt(ctx.W[k, 1], 2)}}}"
-        rf" & \color{{{colors[k]}}}{{{fmt(ctx.b[k], 2)}}}" for k in range(cfg.n_classes))
+        rf"\color{{{colors[k]}}}{{{sig(ctx.W[k, 0])}}} & \color{{{colors[k]}}}{{{sig(ctx.W[k, 1])}}}"
+        rf" & \color{{{colors[k]}}}{{{sig(ctx.b[k])}}}" for k in range(cfg.n_classes))
     outs = r" \\ ".join(
-        (rf"\boxed{{\color{{{colors[k]}}}{{{fmt(s[k], 2)}}}}}" if k == k_hat else
-         rf"\color{{{colors[k]}}}{{{fmt(s[k], 2)}}}") for k in range(cfg.n_classes))
+        (rf"\boxed{{\color{{{colors[k]}}}{{{sig(s[k])}}}}}" if k == k_hat else
+         rf"\color{{{colors[k]}}}{{{sig(s[k])}}}") for k in range(cfg.n_classes))
     st.latex(r"\underbrace{\begin{bmatrix}" + rows + r"\end{bmatrix}}_{[\,W \mid b\,]}"
              r"\underbrace{\begin{bmatrix}" + fmt(x[0], 2) + r"\\" + fmt(x[1], 2) + r"\\ 1\end{bmatrix}}"
              r"_{[\,x;\,1\,]} = \underbrace{\begin{bmatrix}" + outs + r"\end{bmatrix}}_{s}")
     truth = int(ctx.y[point])
-    verdict = "correct ✅" if k_hat == truth else "wrong ❌"
+    verdict = ":green[**correct**]" if k_hat == truth else ":red[**wrong**]"
     st.markdown(f"Example **i = {point}** of class **{truth}** · predicted "
                 f"**ŷ = argmax s = {k_hat}** — {verdict}. Step t = {ctx.t}.")
     st.number_input("Selected example i", 0, len(ctx.X) - 1, key=state.seed("point", point),
                     help="Or click a point in the plot")
-    st.subheader("Visual: one template per class")
-    chart(figures.templates_figure(ctx.W, ctx.b, x, class_names=ctx.class_names), "templates_fig")
-    st.caption("Each row w_k of W is a template; the score is how well x matches it: s_k = w_k·x + b_k.")
-
 cfg, _ = state.commit(cfg.replace(point=int(state.widget("point", point))))
+
+st.subheader("Visual: one template per class")
+chart(figures.templates_figure(ctx.W, ctx.b, x, class_names=ctx.class_names), "templates_fig")
+st.caption("Each row w_k of W is a template; the score is how well x matches it: s_k = w_k·x + b_k. "
+           "The winning template predicts the class.")
 
 # ------------------------------------------------------------------ editable W (as in the CS231n demo)
 res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)

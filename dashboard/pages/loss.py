@@ -97,7 +97,9 @@ for col, (key, title, sanity) in zip(m, [("svm", "Hinge (SVM)", f"W = 0 gives Σ
     col.metric(title, f"{r.loss:.4f}", help=f"data {r.data_loss:.4f} + reg {r.reg_loss:.4f}")
     col.caption(f"data loss {r.data_loss:.4f} + λR(W) {r.reg_loss:.4f}. Range [0, ∞). {sanity}.")
 
-show = st.slider("Examples shown", 1, min(N, 50), min(N, 8), key=state.seed("loss_rows", min(N, 8)))
+if state.widget("loss_rows") is not None and state.widget("loss_rows") > min(N, 50):
+    state.set_widget("loss_rows", min(N, 50))
+show = st.slider("Examples shown", 1, min(N, 50), key=state.seed("loss_rows", min(N, 8)))
 sel = int(state.widget("point", cfg.point))
 rows = sorted({*range(show)} | ({sel} if sel < N else set()))
 tab_h, tab_s, tab_o = st.tabs(["Hinge (SVM)", "Softmax (cross-entropy)", "One-vs-all hinge"])

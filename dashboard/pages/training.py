@@ -20,7 +20,7 @@ anim = figures.classifier_animation(
     ctx.X, ctx.y, hist.W[frames], hist.b[frames], ctx.bounds, frames, losses=hist.loss,
     accuracies=hist.accuracy, class_names=ctx.class_names, test_losses=hist.test_loss)
 chart(anim, "training_anim")
-st.caption(f"▶ Play replays all {hist.steps} steps in your browser ({len(frames)} frames, ≥ 20 per second); "
+st.caption(f"Play replays all {hist.steps} steps in your browser ({len(frames)} frames, ≥ 20 per second); "
            f"{OPTIMIZER_LABELS[cfg.optimizer]}, α = {cfg.lr:g}, "
            f"{'full batch' if not cfg.batch_size else f'batch size {cfg.batch_size}'}.")
 

@@ -1,0 +1,185 @@
+"""Real-browser tests: every page renders, the sidebar drives the charts, playback runs, bad links warn.
+
+Run with `python -m pytest tests/e2e -q`; screenshots of every page land in artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+# url path, a heading the page draws, the number of Plotly charts it draws at the defaults
+PAGES = {
+    "classifier": ("/", "Classifier · three viewpoints", 2),
+    "loss": ("/loss", "Loss · how wrong is the classifier?", 0),
+    "training": ("/training", "Training · gradient descent", 2),
+    "landscape": ("/landscape", "Loss landscape · where gradient descent walks", 1),
+    "learning_rates": ("/learning_rates", "Learning rates · why the step size matters", 2),
+}
+LR_LABEL = "Learning rate α"
+LIVE_CHARTS = '[data-testid="stPlotlyChart"]:not([data-stale="true"] *)'
+
+# True once the script run is over, no stale chart is left and every chart has drawn its SVG.
+READY_JS = """(n) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (document.querySelector('[data-stale="true"] [data-testid="stPlotlyChart"]')) return false;
+  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  if (charts.length < n) return false;
+  return charts.every(c => { const gd = c.querySelector('.js-plotly-plot');
+                             return gd && gd._fullLayout && gd.querySelector('.main-svg'); });
+}"""
+# What each live chart shows: its trace data (as sent) and the SVG paths Plotly drew from it.
+CHART_STATE_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .filter(c => !c.closest('[data-stale="true"]'))
+  .map(c => { const gd = c.querySelector('.js-plotly-plot');
+              return {data: JSON.stringify(gd ? gd.data : null),
+                      paths: gd ? [...gd.querySelectorAll('.scatterlayer path.js-line, .barlayer path')]
+                                    .map(p => p.getAttribute('d')).join('|') : ''}; })"""
+
+
+def open_page(page: Page, base: str, path: str = "/", n_charts: int = 1, heading: str | None = None) -> None:
+    """Load a page and wait until its run is over and its charts are drawn."""
+    page.goto(base + path)
+    if heading:
+        expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=60_000)
+    wait_ready(page, n_charts)
+
+
+def wait_ready(page: Page, n_charts: int = 1, timeout: float = 60_000) -> None:
+    page.wait_for_function(READY_JS, arg=n_charts, polling=100, timeout=timeout)
+
+
+def chart_states(page: Page, remember: bool = False) -> list[dict]:
+    """The live charts' data and SVG paths; `remember` keeps them in the page for wait_changed."""
+    return page.evaluate(f"() => {{ const s = ({CHART_STATE_JS})(); if ({int(remember)}) window.__snap = s; "
+                         "return s; }")
+
+
+def wait_changed(page: Page, field: str, charts: str = "all") -> None:
+    """Wait until the remembered charts' `field` changed (for every chart, or for the first one)."""
+    page.wait_for_function(f"""() => {{
+        const now = ({CHART_STATE_JS})(), old = window.__snap;
+        if (now.length !== old.length) return false;
+        const idx = '{charts}' === 'all' ? now.map((_, i) => i) : [0];
+        return idx.every(i => now[i].{field} !== old[i].{field}); }}""", polling=100)
+
+
+def query(page: Page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def assert_no_errors(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Something went wrong")).to_have_count(0)
+    assert not page.js_errors, f"JavaScript errors: {page.js_errors}"
+
+
+def full_page_screenshot(page: Page, path) -> None:
+    """Streamlit scrolls inside its main section, so grow the window to the content for a full shot."""
+    height = page.evaluate("""() => Math.max(window.innerHeight,
+        ...['stMain', 'stSidebarContent'].map(t => {
+            const e = document.querySelector(`[data-testid="${t}"]`); return e ? e.scrollHeight : 0; }))""")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"], "height": int(height)})
+    page.wait_for_timeout(700)  # Plotly relayouts on resize
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_renders_without_errors(app_page: Page, app_server, screenshot_dir, name):
+    path, heading, n_charts = PAGES[name]
+    open_page(app_page, app_server.url, path, n_charts, heading)
+    charts = app_page.locator(LIVE_CHARTS)
+    expect(charts).to_have_count(n_charts)
+    for i in range(n_charts):
+        expect(charts.nth(i).locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        drawn = charts.nth(i).locator(".js-plotly-plot").locator(".trace, .hm, .gl-container canvas")
+        assert drawn.count(), f"chart {i} on {name} drew no traces"
+    if name == "loss":
+        expect(app_page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect(app_page.get_by_role("slider", name=LR_LABEL)).to_be_visible()
+    assert_no_errors(app_page)
+    full_page_screenshot(app_page, screenshot_dir / f"{name}.png")
+    assert_no_errors(app_page)
+
+
+def test_learning_rate_slider_updates_url_and_charts(app_page: Page, app_server):
+    # at t = 0 the parameters do not depend on α yet, so look at step 5
+    open_page(app_page, app_server.url, "/?t=5", 2)
+    before = chart_states(app_page, remember=True)
+    slider = app_page.get_by_role("slider", name=LR_LABEL)
+    lr_before = slider.get_attribute("aria-valuetext")
+    assert "lr" not in query(app_page) and lr_before == "0.3"
+    slider.focus()
+    for _ in range(3):
+        app_page.keyboard.press("ArrowRight")
+    expect(slider).not_to_have_attribute("aria-valuetext", lr_before)
+    lr_after = slider.get_attribute("aria-valuetext")
+    assert float(lr_after) > float(lr_before)
+    expect(app_page).to_have_url(re.compile(rf"[?&]lr={re.escape(lr_after)}(&|$)"))
+    wait_changed(app_page, "data")
+    wait_ready(app_page, 2)
+    after = chart_states(app_page)
+    assert len(after) == len(before) == 2
+    for i, (b, a) in enumerate(zip(before, after)):
+        assert a["data"] != b["data"], f"chart {i} kept its data after α changed"
+        assert a["paths"] != b["paths"], f"chart {i} was not redrawn after α changed"
+    assert query(app_page).get("t") == "5"
+    assert_no_errors(app_page)
+
+
+def test_step_button_advances_the_classifier(app_page: Page, app_server):
+    open_page(app_page, app_server.url, "/", 2)
+    before = chart_states(app_page, remember=True)
+    assert "t" not in query(app_page)
+    app_page.get_by_role("button", name="Step", exact=True).click()
+    expect(app_page).to_have_url(re.compile(r"[?&]t=1(&|$)"))
+    wait_changed(app_page, "paths", charts="first")
+    wait_ready(app_page, 2)
+    after = chart_states(app_page)
+    assert after[0]["data"] != before[0]["data"], "the classifier chart's data did not change after Step"
+    assert after[0]["paths"] != before[0]["paths"], "the hyperplanes were not redrawn after Step"
+    expect(app_page.get_by_test_id("stSidebar").get_by_text("Showing step t = 1 of")).to_be_visible()
+    assert_no_errors(app_page)
+
+
+def test_training_animation_plays(app_page: Page, app_server):
+    path, heading, n_charts = PAGES["training"]
+    open_page(app_page, app_server.url, path, n_charts, heading)
+    anim = app_page.locator(LIVE_CHARTS).first.locator(".js-plotly-plot")
+    n_frames = anim.evaluate("gd => (gd._transitionData._frames || []).length")
+    assert n_frames > 10, f"the animation has only {n_frames} frames"
+    start = anim.evaluate("""gd => { window.__frames = [];
+        gd.on('plotly_animatingframe', e => window.__frames.push([performance.now(), e.name]));
+        return gd.layout.sliders[0].active; }""")
+    anim.locator(".updatemenu-button", has_text="Play").click()
+    seen = set()
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < 1.0:
+        seen.add(anim.evaluate("gd => gd.layout.sliders[0].active"))
+        app_page.wait_for_timeout(50)
+    frames = app_page.evaluate("window.__frames")
+    print("FRAMES", frames)
+    anim.locator(".updatemenu-button", has_text="Pause").click()
+    seen.discard(start)
+    assert len(seen) >= 5, f"the slider moved through only {sorted(seen)} in 1 s (started at {start})"
+    assert len(frames) >= 5, f"only {len(frames)} animation frames in 1 s"
+    names = [int(name) for _, name in frames]
+    assert names == sorted(names), f"frames played out of order: {names}"
+    assert_no_errors(app_page)
+
+
+def test_bad_url_parameter_warns_and_falls_back(app_page: Page, app_server):
+    open_page(app_page, app_server.url, "/?lr=banana", 2)
+    expect(app_page.get_by_test_id("stAlert").filter(has_text="Ignored URL parameter lr")).to_be_visible()
+    expect(app_page.get_by_role("slider", name=LR_LABEL)).to_have_attribute("aria-valuetext", "0.3")
+    expect(app_page).not_to_have_url(re.compile("banana"))
+    assert_no_errors(app_page)
+
