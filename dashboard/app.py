@@ -14,7 +14,6 @@ import streamlit as st  # noqa: E402
 
 from dashboard import common, state  # noqa: E402
 
-
 st.set_page_config(page_title="linviz · linear classifiers", page_icon=":material/scatter_plot:", layout="wide",
                    initial_sidebar_state="expanded")
 

@@ -1,41 +1,13 @@
 """What every page starts from: the Config, the data and the cached training run at step t."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import streamlit as st
 
-from dashboard import compute, controls, state
+from dashboard import controls, state, views
 from dashboard.config import Config
-from linviz.train import History
 
-CLASS_NAMES = ("class 0", "class 1", "class 2", "class 3", "class 4", "class 5", "class 6", "class 7")
 PLOT_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-
-
-@dataclass(frozen=True)
-class Context:
-    cfg: Config
-    X: np.ndarray  # training inputs (N, 2)
-    y: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    bounds: tuple
-    hist: History
-    t: int  # the step shown (clipped to where training stopped)
-
-    @property
-    def W(self) -> np.ndarray:
-        return self.hist.W[self.t]
-
-    @property
-    def b(self) -> np.ndarray:
-        return self.hist.b[self.t]
-
-    @property
-    def class_names(self) -> tuple:
-        return CLASS_NAMES[: self.cfg.n_classes]
 
 
 def sidebar() -> Config:
@@ -54,18 +26,18 @@ def sidebar() -> Config:
     return cfg
 
 
-def context() -> Context:
+def context() -> views.Context:
     """Draw the sidebar (unless the entry script did), then load the data and the cached run."""
     cfg = state.load() if state.sidebar_drawn() else sidebar()
     with st.spinner("Training…"):
-        X, y, Xt, yt, bounds = compute.dataset(compute.data_key(cfg))
-        hist = compute.history(compute.train_key(cfg))
-    t = min(cfg.t, hist.steps)
+        ctx = views.load(cfg)
+    hist = ctx.hist
     if hist.diverged_at is not None:
         st.warning(f"Training **diverged at step {hist.diverged_at}**: the loss or the parameters stopped "
                    f"being finite with learning rate α = {cfg.lr:g}. Everything shown stops at step "
-                   f"{hist.steps}, the last finite one. Lower the learning rate or press Reset.", icon=":material/error:")
-    return Context(cfg, X, y, Xt, yt, bounds, hist, t)
+                   f"{hist.steps}, the last finite one. Lower the learning rate or press Reset.",
+                   icon=":material/error:")
+    return ctx
 
 
 def chart(fig, key: str, **kwargs):

@@ -96,7 +96,8 @@ def sidebar(cfg: Config) -> Config:
         if v["loss"] != "softmax":
             v["margin"] = st.slider("Margin Δ", 0.0, 5.0, step=0.1, key=state.seed("margin", cfg.margin),
                                     help="max(0, s_j − s_y + Δ): how far the true class must win by")
-        v["reg"] = st.select_slider("Regularization λ", with_value(REG_OPTIONS, cfg.reg), key=state.seed("reg", cfg.reg),
+        v["reg"] = st.select_slider("Regularization λ", with_value(REG_OPTIONS, cfg.reg),
+                                    key=state.seed("reg", cfg.reg),
                                     format_func=_fmt_number, help="L = mean data loss + λ R(W); R acts on W, not b")
         v["penalty"] = st.radio("Penalty R(W)", ["l2", "l1", "none"], key=state.seed("penalty", cfg.penalty),
                                 horizontal=True, format_func={"l2": "L2 ΣW²", "l1": "L1 Σ|W|", "none": "none"}.get)

@@ -423,7 +423,8 @@ def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figu
                         subplot_titles=(left_title, "scores sₖ = wₖ·x + bₖ"))
     for k in range(C):
         fig.add_trace(go.Scatter(
-            x=[0.0, shown[k, 0]], y=[0.0, shown[k, 1]], customdata=[W[k], W[k]], mode="lines+markers+text", name=names[k], showlegend=False,
+            x=[0.0, shown[k, 0]], y=[0.0, shown[k, 1]], customdata=[W[k], W[k]],
+            mode="lines+markers+text", name=names[k], showlegend=False,
             line=dict(color=class_color(k), width=4), text=["", f"w{_sub(k)}"], textposition="top center",
             textfont=dict(size=FONT_SIZE + 1, color=INK), cliponaxis=False,
             marker=dict(symbol=["circle", "arrow"], angleref="previous", size=[0, 18], color=class_color(k)),

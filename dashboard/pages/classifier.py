@@ -1,11 +1,13 @@
 """Classifier: the geometric, algebraic and visual viewpoints of f(x) = Wx + b, in sync."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import compute, figures, state
+from dashboard import compute, figures, state, views
 from dashboard.common import chart, context, fmt, sig
 from dashboard.config import SCHEMA
 
@@ -25,10 +27,9 @@ with left:
         "Score surface", options, key=state.seed("score_class", "none"),
         format_func=lambda k: "off" if k == "none" else f"s_{k}",
         help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
-    fig = figures.classifier_figure(
-        ctx.X, ctx.y, ctx.W, ctx.b, ctx.bounds, X_test=ctx.X_test, y_test=ctx.y_test, selected=point,
-        class_names=ctx.class_names, score_class=None if score_class in (None, "none") else int(score_class))
-    event = chart(fig, "classifier_fig", on_select="rerun", selection_mode="points")
+    scene = views.classifier_scene(replace(ctx, cfg=cfg.replace(point=point)),
+                                   score_class=None if score_class in (None, "none") else int(score_class))
+    event = chart(scene["classifier"], "classifier_fig", on_select="rerun", selection_mode="points")
     st.caption("Each dashed line is where one class's score is zero, w_k·x + b_k = 0, and its arrow is "
                "the normal w_k (the direction in which s_k grows). Regions show argmax_k s_k. "
                "Click a point to select it; hollow markers are test points.")
@@ -68,7 +69,8 @@ with right:
 cfg, _ = state.commit(cfg.replace(point=int(state.widget("point", point))))
 
 st.subheader("Visual: one template per class")
-chart(figures.templates_figure(ctx.W, ctx.b, x, class_names=ctx.class_names), "templates_fig")
+chart(scene["templates"] if point == cfg.point else
+      views.classifier_scene(replace(ctx, cfg=cfg))["templates"], "templates_fig")
 st.caption("Each row w_k of W is a template; the score is how well x matches it: s_k = w_k·x + b_k. "
            "The winning template predicts the class.")
 
@@ -82,8 +84,10 @@ with st.expander("Edit W and b directly — the current gradient is shown beside
     })
     editor_key = f"W_editor_{abs(hash((ctx.W.tobytes(), ctx.b.tobytes())))}"
 
-    def apply_edit(key=editor_key, W=ctx.W.copy(), b=ctx.b.copy()):
-        Wb = np.hstack([W, b[:, None]])
+    current_Wb = np.hstack([ctx.W, ctx.b[:, None]])
+
+    def apply_edit(key=editor_key, current=current_Wb):
+        Wb = current.copy()
         edits = (state.widget(key) or {}).get("edited_rows", {})
         lo, hi = SCHEMA["W0"].lo, SCHEMA["W0"].hi
         for row, changes in edits.items():

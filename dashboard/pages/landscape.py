@@ -1,14 +1,14 @@
 """Landscape: the real hinge and cross-entropy losses on a 2-D slice around the current parameters."""
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import replace
+
 import streamlit as st
 
-from dashboard import compute, figures, state
+from dashboard import state, views
 from dashboard.common import chart, context, fmt
 from dashboard.config import LOSS_LABELS, SLICE_LABELS, param_names
 from dashboard.controls import with_value
-from linviz.landscape import project
 
 EXTENTS = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0]
 
@@ -39,31 +39,17 @@ log_color = c3.toggle("Log colour scale", key=state.seed("log_color", cfg.log_co
 cfg, _ = state.commit(cfg.replace(slice=slice_kind, param1=param1, param2=param2, extent=float(extent),
                                   auto_extent=auto, show3d=show3d, log_color=log_color))
 
-dirs = compute.directions(cfg, hist, ctx.t)
-coords = project(hist, ctx.W, ctx.b, dirs)
-if auto:
-    extent = float(max(1.3 * np.abs(coords).max(), 0.1))
-panels = {}
 with st.spinner("Computing the landscapes…"):
-    for loss in ("svm", "softmax"):
-        s = compute.surface(compute.data_key(cfg), ctx.W, ctx.b, dirs, loss, cfg.reg, cfg.penalty,
-                            cfg.margin, extent)
-        panels[LOSS_LABELS[loss]] = (s.alphas, s.betas, s.values)
-axis = ((f"α ({param1})", f"β ({param2})") if slice_kind == "params" else ("α (direction 1)", "β (direction 2)"))
-chart(figures.landscape_pair_figure(panels, trajectory=coords, current=np.zeros(2), axis_titles=axis,
-                                    log_color=log_color), "landscape_pair")
+    scene = views.landscape_scene(replace(ctx, cfg=cfg))
+chart(scene.figures["landscape_pair"], "landscape_pair")
 st.caption(f"Both losses on the same slice, centred on the parameters at step t = {ctx.t} (red star); "
            f"the line is the whole training run of {hist.steps} steps projected onto the slice "
            f"(training minimizes **{LOSS_LABELS[cfg.loss]}**). Regularization λ = {cfg.reg:g} "
-           f"({cfg.penalty}) is part of both surfaces.")
-if show3d:
-    s = compute.surface(compute.data_key(cfg), ctx.W, ctx.b, dirs, cfg.loss, cfg.reg, cfg.penalty,
-                        cfg.margin, extent)
-    chart(figures.surface3d_figure(s.alphas, s.betas, s.values, trajectory=coords, trajectory_loss=hist.loss,
-                                   title=LOSS_LABELS[cfg.loss]), "landscape_3d")
+           f"({cfg.penalty}) is part of both surfaces. View half-width {scene.extent:.3g}.")
+if "landscape_3d" in scene.figures:
+    chart(scene.figures["landscape_3d"], "landscape_3d")
 if slice_kind == "params":
     st.caption("With two chosen parameters the other entries stay at their step-t values, so the projected "
                "trajectory shows how those two entries moved while all of them changed.")
-mid = compute.SURFACE_RESOLUTION // 2
-st.markdown(f"At the centre (step t): hinge **{fmt(panels[LOSS_LABELS['svm']][2][mid, mid], 4)}**, "
-            f"cross-entropy **{fmt(panels[LOSS_LABELS['softmax']][2][mid, mid], 4)}**.")
+st.markdown(f"At the centre (step t): hinge **{fmt(scene.centre['svm'], 4)}**, "
+            f"cross-entropy **{fmt(scene.centre['softmax'], 4)}**.")

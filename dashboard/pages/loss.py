@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import compute, state
 from dashboard.common import context, fmt
 from linviz.datasets import lecture_example
-from linviz.losses import ova_loss, softmax_loss, svm_loss
+from linviz.losses import softmax_loss, svm_loss
 
 ctx = context()
 cfg = ctx.cfg

@@ -1,26 +1,20 @@
 """Training: play back gradient descent client-side, scrub the cached history, read the curves."""
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
-from dashboard import figures, state
+from dashboard import state, views
 from dashboard.common import chart, context, fmt
 from dashboard.config import OPTIMIZER_LABELS
-
-MAX_FRAMES = 100  # frames in the client-side animation (evenly spaced steps)
 
 ctx = context()
 cfg, hist = ctx.cfg, ctx.hist
 st.header("Training · gradient descent, step by step")
 st.latex(r"W_{t+1} = W_t - \alpha_t \nabla_W L(W_t), \qquad b_{t+1} = b_t - \alpha_t \nabla_b L(W_t)")
 
-frames = np.unique(np.linspace(0, hist.steps, min(MAX_FRAMES, hist.steps + 1)).round().astype(int))
-anim = figures.classifier_animation(
-    ctx.X, ctx.y, hist.W[frames], hist.b[frames], ctx.bounds, frames, losses=hist.loss,
-    accuracies=hist.accuracy, class_names=ctx.class_names, test_losses=hist.test_loss)
-chart(anim, "training_anim")
-st.caption(f"Play replays all {hist.steps} steps in your browser ({len(frames)} frames, ≥ 20 per second); "
+chart(views.training_animation(ctx), "training_anim")
+st.caption(f"Play replays all {hist.steps} steps in your browser ({len(views.animation_frames(hist))} frames, "
+           "≥ 20 per second); "
            f"{OPTIMIZER_LABELS[cfg.optimizer]}, α = {cfg.lr:g}, "
            f"{'full batch' if not cfg.batch_size else f'batch size {cfg.batch_size}'}.")
 
@@ -44,9 +38,7 @@ def scrubber():
     if t < hist.steps:
         c[3].metric("‖∇L‖ at step t", f"{hist.grad_norm[t]:.4f}", help=f"learning rate α_t = {hist.lr[t]:.4g}")
     log_y = st.toggle("Log-scale loss", key=state.seed("log_y", False))
-    chart(figures.loss_curves_figure(hist.loss, hist.accuracy, test_loss=hist.test_loss,
-                                     test_accuracy=hist.test_accuracy, current=t,
-                                     diverged_at=hist.diverged_at, log_y=log_y), "loss_curves")
+    chart(views.loss_curves(ctx, t, log_y), "loss_curves")
     if t < hist.steps:
         W, W1 = hist.W[t], hist.W[t + 1]
         st.markdown(f"Step **{t} → {t + 1}** on the first entry of W: "
