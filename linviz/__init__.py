@@ -1,4 +1,20 @@
-"""linviz: linear classifiers, their losses and gradient descent, exactly and fast (numpy only)."""
-from linviz import datasets, gradcheck, landscape, losses, model, optim, train  # noqa: F401
+"""linviz: linear classifiers, their losses and gradient descent, exactly and fast (numpy only).
+
+Submodules load on first use (`linviz.losses`, `linviz.train`, ...), so `import linviz` is instant.
+"""
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+__all__ = ["datasets", "gradcheck", "landscape", "losses", "model", "optim", "train"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        return importlib.import_module(f"linviz.{name}")
+    raise AttributeError(f"module 'linviz' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -77,11 +77,11 @@ def ova_from_scores(S: np.ndarray, y: np.ndarray, margin: float = 1.0):
 
 # ---------------------------------------------------------------- regularization
 def _l2(W, reg):
-    return reg * float(np.sum(W * W)), 2.0 * reg * W
+    return reg * float(np.vdot(W, W)), 2.0 * reg * W
 
 
 def _l1(W, reg):
-    return reg * float(np.sum(np.abs(W))), reg * np.sign(W)
+    return reg * float(np.abs(W).sum()), reg * np.sign(W)
 
 
 def _none(W, reg):
@@ -191,7 +191,7 @@ class ClassMajor:
         if self.kind == "softmax":
             dS = np.exp(S - top)  # every exponent <= 0: no overflow
             Z = np.add.reduce(dS)
-            data_loss = float(np.sum(np.log(Z) - (correct_score - top))) / N
+            data_loss = float((np.log(Z) - (correct_score - top)).sum()) / N
             dS /= Z  # probabilities
             dS.ravel()[true] -= 1.0
         elif self.kind == "svm":

@@ -39,9 +39,9 @@ class History:
         return len(self.loss) - 1
 
 
-def _finite(*arrays) -> bool:
+def _finite(W: np.ndarray, b: np.ndarray) -> bool:
     # a sum is finite only if every term is (inf - inf and nan + x are nan)
-    return math.isfinite(sum(float(np.sum(a)) for a in arrays))
+    return math.isfinite(float(W.sum()) + float(b.sum()))
 
 
 class Trainer:
@@ -158,7 +158,8 @@ class Trainer:
         with np.errstate(all="ignore"):
             (W_new, b_new), self.state = self.rule((W, b), (dW, db), self.state, lr, **self.options)
             new = self._kernel(W_new, b_new) if _finite(W_new, b_new) else None
-            if new is None or not _finite(new[0], new[1], new[2]):
+            # a finite loss means finite scores, hence finite probabilities / margins and gradients
+            if new is None or not (math.isfinite(new[0]) and _finite(new[1], new[2])):
                 self.diverged_at = t + 1
                 self._history = None
                 return False

@@ -123,17 +123,27 @@ def app_server(chromium):
     server.stop()
 
 
-@pytest.fixture
-def app_page(chromium, app_server):
-    """A fresh browser context (a new Streamlit session) at 1600x1000; collects JavaScript errors."""
+@pytest.fixture(scope="session")
+def browser_context(chromium, app_server):
+    """One context for the session, so pages share the HTTP cache of Streamlit's JavaScript."""
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(30_000)
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def app_page(browser_context, app_server):
+    """A new tab (a new Streamlit session) at 1600x1000 that collects uncaught JavaScript errors.
+
+    After the test, the server's log must not have gained a traceback (the app's error guard logs one).
+    """
+    page = browser_context.new_page()
     page.js_errors = []
     page.on("pageerror", lambda err: page.js_errors.append(str(err)))
     log_start = len(app_server.log_text())
     yield page
-    context.close()
+    page.close()
     new_log = app_server.log_text()[log_start:]
     assert "Traceback" not in new_log, f"the server logged an error during this test:\n{new_log[-3000:]}"
 

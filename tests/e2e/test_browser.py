@@ -5,7 +5,6 @@ Run with `python -m pytest tests/e2e -q`; screenshots of every page land in arti
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -160,19 +159,19 @@ def test_training_animation_plays(app_page: Page, app_server):
         gd.on('plotly_animatingframe', e => window.__frames.push([performance.now(), e.name]));
         return gd.layout.sliders[0].active; }""")
     anim.locator(".updatemenu-button", has_text="Play").click()
-    seen = set()
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < 1.0:
-        seen.add(anim.evaluate("gd => gd.layout.sliders[0].active"))
-        app_page.wait_for_timeout(50)
-    frames = app_page.evaluate("window.__frames")
-    print("FRAMES", frames)
+    app_page.wait_for_timeout(1000)
+    frames, active = anim.evaluate("gd => [window.__frames.slice(), gd.layout.sliders[0].active]")
     anim.locator(".updatemenu-button", has_text="Pause").click()
-    seen.discard(start)
-    assert len(seen) >= 5, f"the slider moved through only {sorted(seen)} in 1 s (started at {start})"
-    assert len(frames) >= 5, f"only {len(frames)} animation frames in 1 s"
-    names = [int(name) for _, name in frames]
-    assert names == sorted(names), f"frames played out of order: {names}"
+    app_page.wait_for_timeout(300)
+    # Plotly rejects the interrupted animate() promise and nobody catches it: "Uncaught (in promise)
+    # undefined" on every Pause. That is plotly.js's own behaviour, not the app's, so it is tolerated.
+    app_page.js_errors[:] = [e for e in app_page.js_errors if e != "undefined"]
+    assert len(frames) >= 5, f"only {len(frames)} animation frames in the first second: {frames}"
+    steps = [int(name) for _, name in frames]
+    assert steps == sorted(steps), f"frames played out of order: {steps}"
+    assert active != start, f"the step slider stayed at {start} while playing"
+    labels = anim.evaluate("gd => gd.layout.sliders[0].steps.map(s => s.label)")
+    assert int(labels[active]) >= steps[-1] - 5 * (steps[1] - steps[0]), "the slider does not follow the frames"
     assert_no_errors(app_page)
 
 
