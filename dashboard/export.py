@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-import warnings
 import sys
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
