@@ -17,7 +17,7 @@ from dashboard import common, state  # noqa: E402
 st.set_page_config(page_title="linviz · linear classifiers", page_icon=":material/scatter_plot:", layout="wide",
                    initial_sidebar_state="expanded")
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "app_pages"  # not "pages/": that name turns on the legacy multipage mode
 pages = [
     st.Page(PAGES / "classifier.py", title="Classifier", icon=":material/scatter_plot:", default=True),
     st.Page(PAGES / "loss.py", title="Loss", icon=":material/functions:"),

@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-PAGES = ["pages/classifier.py", "pages/loss.py", "pages/training.py", "pages/landscape.py",
-         "pages/learning_rates.py"]
+PAGES = ["app_pages/classifier.py", "app_pages/loss.py", "app_pages/training.py", "app_pages/landscape.py",
+         "app_pages/learning_rates.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +34,7 @@ def charts(at):
 def test_every_page_renders_at_defaults(page):
     at = run(page=page)
     assert not at.error
-    if page != "pages/loss.py":
+    if page != "app_pages/loss.py":
         assert charts(at), f"{page} drew no chart"
 
 
@@ -53,7 +53,7 @@ def test_every_page_after_each_control_type(page):
 
 
 def test_step_changes_the_parameters():
-    at = run(page="pages/training.py")
+    at = run(page="app_pages/training.py")
     before = charts(at)
     at.button(key="step").click().run()
     assert at.query_params["t"] == "1"
@@ -90,14 +90,14 @@ def test_bad_url_values_warn_and_fall_back():
 
 
 def test_divergence_is_a_warning_not_an_error():
-    at = run({"lr": "10", "reg": "10"}, page="pages/training.py")
+    at = run({"lr": "10", "reg": "10"}, page="app_pages/training.py")
     assert any("diverged" in w.value for w in at.warning)
     for fig in charts(at):
         assert "NaN" not in json.dumps(fig)
 
 
 def test_lecture_example_reproduces_the_slides():
-    at = run(page="pages/loss.py")
+    at = run(page="app_pages/loss.py")
     at.segmented_control(key="loss_source").set_value("lecture").run()
     latex = " ".join(x.value for x in at.latex)
     assert "= 2.90" in latex and "= 12.90" in latex and "= 5.27" in latex and "-\\log(0.13)" in latex

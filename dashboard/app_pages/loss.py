@@ -102,39 +102,36 @@ if state.widget("loss_rows") is not None and state.widget("loss_rows") > min(N, 
 show = st.slider("Examples shown", 1, min(N, 50), key=state.seed("loss_rows", min(N, 8)))
 sel = int(state.widget("point", cfg.point))
 rows = sorted({*range(show)} | ({sel} if sel < N else set()))
-tab_h, tab_s, tab_o = st.tabs(["Hinge (SVM)", "Softmax (cross-entropy)", "One-vs-all hinge"])
-with tab_h:
-    st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + \Delta), \qquad "
-             r"L = \frac{1}{N}\sum_i L_i + \lambda R(W)")
+
+def table(columns: dict) -> None:
+    """One row per shown example: i, y, then the given columns (name -> (N, ) values)."""
+    df = pd.DataFrame({"i": rows, "y": ctx.y[rows], **{k: v[rows] for k, v in columns.items()}}).set_index("i")
+    st.dataframe(df.style.format("{:.3f}", subset=list(columns)), width="stretch")
+
+
+st.markdown("**Scores** s = Wx + b of the examples shown (the selected example is included):")
+table({f"s_{k}": results["svm"].scores[:, k] for k in range(C)})
+col_h, col_s = st.columns(2, gap="medium")
+with col_h:
+    st.subheader("Hinge (SVM)")
+    st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + \Delta)")
     r = results["svm"]
-    df = pd.DataFrame({"i": rows, "y": ctx.y[rows]})
-    for k in range(C):
-        df[f"s_{k}"] = r.scores[rows, k]
-    for k in range(C):
-        df[f"max(0, s_{k} − s_y + Δ)"] = r.margins[rows, k]
-    df["L_i"] = r.per_example[rows]
-    st.dataframe(df.set_index("i").style.format("{:.3f}", subset=df.columns[2:]), width="stretch")
-    st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")
-with tab_s:
+    table({**{f"max(0, s_{k} − s_y + Δ)": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
+    st.latex(rf"L = \underbrace{{{fmt(r.data_loss, 4)}}}_{{\frac1N\sum_i L_i}} + "
+             rf"\underbrace{{{fmt(r.reg_loss, 4)}}}_{{\lambda R(W)}} = {fmt(r.loss, 4)}")
+with col_s:
+    st.subheader("Softmax (cross-entropy)")
     st.latex(r"p_k = \frac{e^{s_k}}{\sum_j e^{s_j}}, \qquad L_i = -\log p_{y_i}")
     r = results["softmax"]
-    df = pd.DataFrame({"i": rows, "y": ctx.y[rows]})
-    for k in range(C):
-        df[f"s_{k}"] = r.scores[rows, k]
-    for k in range(C):
-        df[f"p_{k}"] = r.probs[rows, k]
-    df["−log p_y"] = r.per_example[rows]
-    st.dataframe(df.set_index("i").style.format("{:.3f}", subset=df.columns[2:]), width="stretch")
-    st.markdown(f"Pipeline for the selected example **i = {sel}** (logits → exp → normalize → −log):")
-    st.dataframe(softmax_pipeline(r.scores[sel], int(ctx.y[sel]), names).style.format("{:.4g}"), width="stretch")
-    st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")
-with tab_o:
+    table({**{f"p_{k}": r.probs[:, k] for k in range(C)}, "−log p_y": r.per_example})
+    st.latex(rf"L = \underbrace{{{fmt(r.data_loss, 4)}}}_{{\frac1N\sum_i L_i}} + "
+             rf"\underbrace{{{fmt(r.reg_loss, 4)}}}_{{\lambda R(W)}} = {fmt(r.loss, 4)}")
+    st.markdown(f"Pipeline for the selected example **i = {sel}**: logits → exp → normalize → −log")
+    st.dataframe(softmax_pipeline(r.scores[sel], int(ctx.y[sel]), names).style.format("{:.4g}"),
+                 width="stretch")
+with st.expander("One-vs-all hinge (each class its own binary classifier)"):
     st.latex(r"L_i = \sum_j \max(0,\ \Delta - t_{ij} s_j), \quad t_{ij} = +1 \text{ if } j = y_i "
              r"\text{ else } -1")
     r = results["ova"]
-    df = pd.DataFrame({"i": rows, "y": ctx.y[rows]})
-    for k in range(C):
-        df[f"max(0, Δ − t s_{k})"] = r.margins[rows, k]
-    df["L_i"] = r.per_example[rows]
-    st.dataframe(df.set_index("i").style.format("{:.3f}", subset=df.columns[2:]), width="stretch")
+    table({**{f"max(0, Δ − t s_{k})": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
     st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")
