@@ -14,7 +14,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import common, state  # noqa: E402
 
-st.set_page_config(page_title="linviz · linear classifiers", page_icon=":material/scatter_plot:", layout="wide",
+st.set_page_config(page_title="linviz · linear classifiers", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide",
                    initial_sidebar_state="expanded")
 
 PAGES = Path(__file__).parent / "app_pages"  # not "pages/": that name turns on the legacy multipage mode

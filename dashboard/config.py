@@ -96,7 +96,7 @@ class Config:
     extent: float = 2.0
     auto_extent: bool = True
     show3d: bool = False
-    log_color: bool = False
+    log_color: bool = True
     lrs: tuple = (0.003, 0.5, 12.0, 120.0)  # too small, good, too large, divergent
 
     def replace(self, **changes) -> Config:

@@ -100,7 +100,8 @@ def sidebar(cfg: Config) -> Config:
                                     key=state.seed("reg", cfg.reg),
                                     format_func=_fmt_number, help="L = mean data loss + λ R(W); R acts on W, not b")
         v["penalty"] = st.radio("Penalty R(W)", ["l2", "l1", "none"], key=state.seed("penalty", cfg.penalty),
-                                horizontal=True, format_func={"l2": "L2 ΣW²", "l1": "L1 Σ|W|", "none": "none"}.get)
+                                horizontal=True, format_func={"l2": "L2", "l1": "L1", "none": "none"}.get,
+                                help="L2: R(W) = ΣW², L1: R(W) = Σ|W|")
     with sb.expander("**4 · Optimizer**", expanded=True):
         v["optimizer"] = st.selectbox("Optimizer", list(OPTIMIZER_LABELS), key=state.seed("optimizer", cfg.optimizer),
                                       format_func=OPTIMIZER_LABELS.get)

@@ -97,8 +97,8 @@ def landscape_scene(ctx: Context) -> LandscapeScene:
     extent = float(max(1.3 * np.abs(coords).max(), 0.1)) if cfg.auto_extent else cfg.extent
     surfaces = {loss: compute.surface(compute.data_key(cfg), ctx.W, ctx.b, dirs, loss, cfg.reg, cfg.penalty,
                                       cfg.margin, extent) for loss in ("svm", "softmax", cfg.loss)}
-    axis = ((f"α ({cfg.param1})", f"β ({cfg.param2})") if cfg.slice == "params"
-            else ("α (direction 1)", "β (direction 2)"))
+    axis = ((f"u ({cfg.param1})", f"v ({cfg.param2})") if cfg.slice == "params"
+            else ("u (along d₁)", "v (along d₂)"))
     panels = {LOSS_LABELS[k]: (s.alphas, s.betas, s.values) for k, s in surfaces.items() if k != "ova"}
     out = {"landscape_pair": figures.landscape_pair_figure(panels, trajectory=coords, current=np.zeros(2),
                                                            axis_titles=axis, log_color=cfg.log_color)}
@@ -140,7 +140,9 @@ def learning_rate_scene(ctx: Context) -> LearningRateScene:
     inside = np.concatenate([c for c, d in zip(coords, diverged) if d is None] or [coords[best]])
     extent = float(max(1.3 * np.abs(inside).max(), 0.1))
     s = compute.surface(compute.data_key(cfg), W, b, dirs, cfg.loss, cfg.reg, cfg.penalty, cfg.margin, extent)
-    runs = [{"label": f"α = {lr:g} ({ROLES[k]})", "coords": c, "loss": h.loss, "diverged_at": d}
+    # a run that blew up is drawn up to the step where it did
+    runs = [{"label": f"α = {lr:g} ({ROLES[k]})", "coords": c[: None if d is None else d + 1],
+             "loss": h.loss[: None if d is None else d + 1], "diverged_at": d}
             for k, (lr, c, h, d) in enumerate(zip(cfg.lrs, coords, hists, diverged))]
     land, curves = figures.lr_comparison_figures(s.alphas, s.betas, s.values, runs)
     return LearningRateScene({"lr_landscape": land, "lr_curves": curves}, hists, diverged)

@@ -21,7 +21,7 @@ if state.widget("point") is not None and state.widget("point") != point:
 left, right = st.columns([0.58, 0.42], gap="medium")
 
 with left:
-    st.subheader("Geometric: hyperplanes cutting the plane")
+    st.subheader("Geometric view")
     options = ["none", *range(cfg.n_classes)]
     score_class = st.segmented_control(
         "Score surface", options, key=state.seed("score_class", "none"),
@@ -30,9 +30,9 @@ with left:
     scene = views.classifier_scene(replace(ctx, cfg=cfg.replace(point=point)),
                                    score_class=None if score_class in (None, "none") else int(score_class))
     event = chart(scene["classifier"], "classifier_fig", on_select="rerun", selection_mode="points")
-    st.caption("Each dashed line is where one class's score is zero, w_k·x + b_k = 0, and its arrow is "
-               "the normal w_k (the direction in which s_k grows). Regions show argmax_k s_k. "
-               "Click a point to select it; hollow markers are test points.")
+    st.caption("Hyperplanes cutting the plane: each dashed line is where one class's score is zero, "
+               "wₖ·x + bₖ = 0, and its arrow is the normal wₖ (the direction in which sₖ grows). Regions show "
+               "argmaxₖ sₖ. Click a point to select it; hollow markers are test points.")
 
 # a click on a data point selects it (its customdata is the example's index); only a new click counts,
 # so the number input below can still change the selection
@@ -46,7 +46,7 @@ if clicked and clicked[0] != state.remember("last_click"):
         state.set_widget("point", point)
 
 with right:
-    st.subheader("Algebraic: one matrix-vector product")
+    st.subheader("Algebraic view")
     x = ctx.X[point]
     s = ctx.W @ x + ctx.b
     k_hat = int(np.argmax(s))
@@ -60,6 +60,7 @@ with right:
     st.latex(r"\underbrace{\begin{bmatrix}" + rows + r"\end{bmatrix}}_{[\,W \mid b\,]}"
              r"\underbrace{\begin{bmatrix}" + fmt(x[0], 2) + r"\\" + fmt(x[1], 2) + r"\\ 1\end{bmatrix}}"
              r"_{[\,x;\,1\,]} = \underbrace{\begin{bmatrix}" + outs + r"\end{bmatrix}}_{s}")
+    st.caption("One matrix-vector product: the bias trick folds b into W as a last column and appends a 1 to x.")
     truth = int(ctx.y[point])
     verdict = ":green[**correct**]" if k_hat == truth else ":red[**wrong**]"
     st.markdown(f"Example **i = {point}** of class **{truth}** · predicted "
@@ -68,11 +69,11 @@ with right:
                     help="Or click a point in the plot")
 cfg, _ = state.commit(cfg.replace(point=int(state.widget("point", point))))
 
-st.subheader("Visual: one template per class")
+st.subheader("Visual view: one template per class")
 chart(scene["templates"] if point == cfg.point else
       views.classifier_scene(replace(ctx, cfg=cfg))["templates"], "templates_fig")
-st.caption("Each row w_k of W is a template; the score is how well x matches it: s_k = w_k·x + b_k. "
-           "The winning template predicts the class.")
+st.caption("Each row wₖ of W is a template; the score is how well x matches it: sₖ = wₖ·x + bₖ. "
+           "The best-matching template predicts the class.")
 
 # ------------------------------------------------------------------ editable W (as in the CS231n demo)
 res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)

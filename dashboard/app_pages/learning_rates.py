@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import state, views
-from dashboard.common import chart, context
+from dashboard.common import chart, context, sig
 from dashboard.config import LOSS_LABELS, SCHEMA
 
 ctx = context()
@@ -38,7 +38,8 @@ with right:
                f"non-finite or grew {views.BLOWUP:g}-fold.")
 st.dataframe(pd.DataFrame({
     "learning rate α": [f"{lr:g}" for lr in cfg.lrs],
-    "final loss": [h.loss[-1] for h in scene.histories],
-    "final accuracy": [h.accuracy[-1] for h in scene.histories],
-    "diverged at step": scene.diverged,
+    "final loss": ["—" if d is not None else sig(h.loss[-1], 4) for h, d in zip(scene.histories, scene.diverged)],
+    "final accuracy": ["—" if d is not None else f"{h.accuracy[-1]:.1%}"
+                       for h, d in zip(scene.histories, scene.diverged)],
+    "diverged": ["no" if d is None else f"at step {d}" for d in scene.diverged],
 }, index=[views.ROLES[k] for k in range(len(cfg.lrs))]), width="stretch")

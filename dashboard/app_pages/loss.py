@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import compute, state
-from dashboard.common import context, fmt
+from dashboard.common import context, fmt, sig
 from linviz.datasets import lecture_example
 from linviz.losses import softmax_loss, svm_loss
 
@@ -89,13 +89,12 @@ C, N = cfg.n_classes, len(ctx.y)
 zero_W, zero_b = np.zeros_like(ctx.W), np.zeros_like(ctx.b)
 at_zero = {k: compute.evaluate(k, zero_W, zero_b, ctx.X, ctx.y, 0.0, "none", cfg.margin).loss for k in results}
 m = st.columns(3)
-for col, (key, title, sanity) in zip(m, [("svm", "Hinge (SVM)", f"W = 0 gives Σ_j≠y Δ = {at_zero['svm']:.3g}"
-                                          f" (= C − 1 for Δ = 1)"),
-                                         ("softmax", "Cross-entropy", f"W = 0 gives log C = {np.log(C):.3f}"),
-                                         ("ova", "One-vs-all hinge", f"W = 0 gives C·Δ = {at_zero['ova']:.3g}")]):
+sanity = {"svm": f"W = 0 gives (C − 1)·Δ = {at_zero['svm']:.4g}", "softmax": f"W = 0 gives log C = {np.log(C):.4f}",
+          "ova": f"W = 0 gives C·Δ = {at_zero['ova']:.4g}"}
+for col, (key, title) in zip(m, [("svm", "Hinge (SVM)"), ("softmax", "Cross-entropy"), ("ova", "One-vs-all hinge")]):
     r = results[key]
-    col.metric(title, f"{r.loss:.4f}", help=f"data {r.data_loss:.4f} + reg {r.reg_loss:.4f}")
-    col.caption(f"data loss {r.data_loss:.4f} + λR(W) {r.reg_loss:.4f}. Range [0, ∞). {sanity}.")
+    col.metric(title, sig(r.loss, 5), help="data loss + λR(W); the range of every loss here is [0, ∞)")
+    col.caption(f"data loss {sig(r.data_loss, 5)} + λR(W) {sig(r.reg_loss, 3)}. {sanity[key]}.")
 
 if state.widget("loss_rows") is not None and state.widget("loss_rows") > min(N, 50):
     state.set_widget("loss_rows", min(N, 50))
@@ -106,7 +105,13 @@ rows = sorted({*range(show)} | ({sel} if sel < N else set()))
 def table(columns: dict) -> None:
     """One row per shown example: i, y, then the given columns (name -> (N, ) values)."""
     df = pd.DataFrame({"i": rows, "y": ctx.y[rows], **{k: v[rows] for k, v in columns.items()}}).set_index("i")
-    st.dataframe(df.style.format("{:.3f}", subset=list(columns)), width="stretch")
+    st.dataframe(df.style.format("{:.4g}", subset=list(columns), na_rep="—"), width="stretch")
+
+
+def total_latex(r) -> str:
+    """L = data + reg = total, with enough digits that the shown sum adds up."""
+    return (rf"L = \underbrace{{{sig(r.data_loss, 5)}}}_{{\frac1N\sum_i L_i}} + "
+            rf"\underbrace{{{sig(r.reg_loss, 3)}}}_{{\lambda R(W)}} = {sig(r.loss, 5)}")
 
 
 st.markdown("**Scores** s = Wx + b of the examples shown (the selected example is included):")
@@ -116,16 +121,16 @@ with col_h:
     st.subheader("Hinge (SVM)")
     st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + \Delta)")
     r = results["svm"]
-    table({**{f"max(0, s_{k} − s_y + Δ)": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
-    st.latex(rf"L = \underbrace{{{fmt(r.data_loss, 4)}}}_{{\frac1N\sum_i L_i}} + "
-             rf"\underbrace{{{fmt(r.reg_loss, 4)}}}_{{\lambda R(W)}} = {fmt(r.loss, 4)}")
+    # the j = y_i term is not part of the sum: shown as a dash
+    terms = np.where(np.arange(C)[None, :] == ctx.y[:, None], np.nan, r.margins)
+    table({**{f"max(0, s_{k} − s_y + Δ)": terms[:, k] for k in range(C)}, "L_i": r.per_example})
+    st.latex(total_latex(r))
 with col_s:
     st.subheader("Softmax (cross-entropy)")
     st.latex(r"p_k = \frac{e^{s_k}}{\sum_j e^{s_j}}, \qquad L_i = -\log p_{y_i}")
     r = results["softmax"]
     table({**{f"p_{k}": r.probs[:, k] for k in range(C)}, "−log p_y": r.per_example})
-    st.latex(rf"L = \underbrace{{{fmt(r.data_loss, 4)}}}_{{\frac1N\sum_i L_i}} + "
-             rf"\underbrace{{{fmt(r.reg_loss, 4)}}}_{{\lambda R(W)}} = {fmt(r.loss, 4)}")
+    st.latex(total_latex(r))
     st.markdown(f"Pipeline for the selected example **i = {sel}**: logits → exp → normalize → −log")
     st.dataframe(softmax_pipeline(r.scores[sel], int(ctx.y[sel]), names).style.format("{:.4g}"),
                  width="stretch")
@@ -134,4 +139,4 @@ with st.expander("One-vs-all hinge (each class its own binary classifier)"):
              r"\text{ else } -1")
     r = results["ova"]
     table({**{f"max(0, Δ − t s_{k})": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
-    st.latex(rf"L = {fmt(r.data_loss, 4)} + {fmt(r.reg_loss, 4)} = {fmt(r.loss, 4)}")
+    st.latex(total_latex(r))

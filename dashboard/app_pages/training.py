@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, views
-from dashboard.common import chart, context, fmt
+from dashboard.common import chart, context, sig
 from dashboard.config import OPTIMIZER_LABELS
 
 ctx = context()
@@ -36,14 +36,17 @@ def scrubber():
     if hist.test_accuracy is not None:
         c[2].metric("Test accuracy", f"{hist.test_accuracy[t]:.1%}")
     if t < hist.steps:
-        c[3].metric("‖∇L‖ at step t", f"{hist.grad_norm[t]:.4f}", help=f"learning rate α_t = {hist.lr[t]:.4g}")
+        c[3].metric("‖∇L‖ at step t", f"{hist.grad_norm[t]:.4f}", help=f"learning rate αₜ = {hist.lr[t]:.4g}")
     log_y = st.toggle("Log-scale loss", key=state.seed("log_y", False))
     chart(views.loss_curves(ctx, t, log_y), "loss_curves")
     if t < hist.steps:
-        W, W1 = hist.W[t], hist.W[t + 1]
-        st.markdown(f"Step **{t} → {t + 1}** on the first entry of W: "
-                    f"w₀₀ = {fmt(W[0, 0], 4)} → {fmt(W1[0, 0], 4)} (change {W1[0, 0] - W[0, 0]:+.4g}, "
-                    f"α_t = {hist.lr[t]:.4g}).")
+        w, w1, lr = hist.W[t, 0, 0], hist.W[t + 1, 0, 0], hist.lr[t]
+        if cfg.optimizer == "sgd":  # plain (S)GD: the step is exactly -lr times the gradient
+            st.latex(rf"w_{{00}}^{{({t + 1})}} = w_{{00}}^{{({t})}} - \alpha_t \frac{{\partial L}}{{\partial w_{{00}}}}"
+                     rf" = {sig(w, 4)} - {sig(lr, 3)} \times ({sig((w - w1) / lr, 4)}) = {sig(w1, 4)}")
+        else:
+            st.markdown(f"Step **{t} → {t + 1}** on the first entry of W: w₀₀ = {sig(w, 4)} → {sig(w1, 4)} "
+                        f"(the {OPTIMIZER_LABELS[cfg.optimizer]} update, αₜ = {sig(lr, 3)}).")
 
 
 scrubber()
