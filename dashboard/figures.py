@@ -3,14 +3,21 @@
 Conventions: W (C, 2), b (C,), X (N, 2), y (N,) ints, bounds = (xmin, xmax, ymin, ymax);
 values[i, j] is the loss at (alphas[i], betas[j]), so contours get z = values.T.
 Styled for a lecture hall: 16 px fonts, thick lines, one colour and one marker symbol per class.
+
+Speed: a page rerun builds its figures on the server, and Plotly's property validation (and make_subplots)
+used to dominate that. Every trace, layout and frame here is built once, as plain values, without validation
+(`_trace`, `_figure`); tests/test_figures.py rebuilds each figure with a validating constructor instead, so a
+misspelt property still fails the test suite. Panels are laid out by `_panels`, not make_subplots.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+import plotly.io as pio
 
-from linviz.landscape import decision_grid, decision_regions
+from linviz.landscape import decision_grid
 
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "cross", "triangle-down", "star", "pentagon")
@@ -18,10 +25,45 @@ RUN_COLORS = ("#000000", "#E69F00", "#56B4E9", "#CC79A7", "#009E73", "#D55E00")
 UIREVISION = "linviz"
 FONT_SIZE, TITLE_SIZE = 16, 19
 INK, GREY, ALERT, ACC_COLOR, STAR = "#222222", "#777777", "#C00000", "#8C564B", "#E41A1C"
-_OUTLINE = dict(color="#1A1A1A", width=1.2)
+HALO, WHITE = "#1A1A1A", "#FFFFFF"  # paths on a landscape: white on a thin dark outline
+MINUS = "\u2212"  # the real minus sign, in every number this module writes
+DEFAULT_UV = ("u (along d₁)", "v (along d₂)")  # landscape axes (α is the learning rate in this app)
+_OUTLINE = dict(color=HALO, width=1.2)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _LEGEND_TYPES = ("scatter", "bar", "scatter3d")
-_HOVER_LOSS = "α=%{x:.3g}, β=%{y:.3g}<br>loss=%{z:.4g}<extra></extra>"
+_LEGEND_ROW_PX = 26
+
+
+def _slim_template() -> dict:
+    """plotly_white without the defaults of trace types these figures never draw (~1.5 kB instead of 7 kB)."""
+    full = pio.templates["plotly_white"].to_plotly_json()
+    keep = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
+            "xaxis", "yaxis", "scene", "shapedefaults", "annotationdefaults", "title")
+    data = {kind: [{k: v for k, v in spec.items() if k != "colorscale"} for spec in full["data"][kind]]
+            for kind in ("bar", "contour", "heatmap", "surface", "scatter3d") if kind in full["data"]}
+    return {"data": data, "layout": {k: full["layout"][k] for k in keep if k in full["layout"]}}
+
+
+TEMPLATE = _slim_template()
+
+
+# ---------------------------------------------------------------- building blocks
+def _trace(kind, **props):
+    """A trace of type kind (go.Scatter, ...) built without property validation (~10-20x faster)."""
+    return kind(_validate=False, **props)
+
+
+def _figure(data, layout: dict, frames: list[dict] | None = None) -> go.Figure:
+    """go.Figure of prebuilt traces and a complete layout dict, without validation; frames are plain dicts."""
+    fig = go.Figure(data=data, layout=layout, _validate=False)
+    if frames:
+        objs = tuple(go.Frame(_validate=False, **f) for f in frames)
+        if hasattr(fig, "_frame_objs"):  # the public setter re-validates every frame (~60 ms for 100)
+            fig._frame_objs = objs  # their data stay plain dicts: read them through fig.to_dict()["frames"]
+        else:  # pragma: no cover - a future Plotly without the private attribute
+            fig.frames = frames
+    return fig
 
 
 def class_color(k: int) -> str:
@@ -36,16 +78,43 @@ def region_color(k: int, alpha: float = 0.18) -> str:
     return f"rgba({r},{g},{b},{alpha:g})"
 
 
-def _tint(k: int, amount: float = 0.25) -> str:
-    """Opaque 'rgb(...)': class k's colour mixed into white (label backgrounds)."""
-    h = class_color(k).lstrip("#")
-    r, g, b = (round(255 - amount * (255 - int(h[i:i + 2], 16))) for i in (0, 2, 4))
-    return f"rgb({r},{g},{b})"
-
-
 def _sub(k: int) -> str:
     """Unicode subscript digits: 12 -> '₁₂'."""
     return str(k).translate(_SUBSCRIPTS)
+
+
+def _num(v: float, digits: int = 3) -> str:
+    """v to `digits` significant digits with a real minus: 0.821, −0.00110, 12.0, 1.23×10⁶."""
+    v = float(v)
+    if not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("−∞" if v < 0 else "∞")
+    if v == 0:
+        return "0"
+    mantissa, exponent = f"{v:.{digits - 1}e}".split("e")
+    e = int(exponent)
+    text = (f"{float(mantissa + 'e' + exponent):.{max(digits - 1 - e, 0)}f}" if -5 <= e < 6
+            else f"{mantissa}×10{str(e).translate(_SUPERSCRIPTS)}")
+    return text.replace("-", MINUS)
+
+
+def _plain(v: float) -> str:
+    """v as :.4g would write it (0.5, 120, 0.003), with a real minus and 1.2×10⁻⁵ for e-notation."""
+    text = f"{float(v):.4g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPTS)}"
+    return text.replace("-", MINUS)
+
+
+def _tick_label(v: float) -> str:
+    """A log-axis tick label: 0.01, 0.2, 1, 50, 1000, 10⁴, 2×10⁻⁵."""
+    e = int(math.floor(math.log10(v) + 1e-9))
+    m = v / 10.0**e
+    if abs(m - round(m)) < 1e-6 and -4 < e < 4:
+        return _num(v, 1)
+    if abs(m - 1) < 1e-6:
+        return "10" + str(e).translate(_SUPERSCRIPTS)
+    return _num(v, 2) if -4 < e < 4 else f"{round(m, 1):g}×10" + str(e).translate(_SUPERSCRIPTS)
 
 
 def _names(class_names, C: int) -> list[str]:
@@ -61,46 +130,110 @@ def _clean(values) -> np.ndarray:
     return v
 
 
-def _legend_rows(labels: list[str], width: float = 680.0) -> int:
+def _compact(a) -> np.ndarray:
+    """a as float32 (half the JSON) when every finite entry fits, else float64."""
+    a = np.asarray(a, dtype=float)
+    finite = np.abs(a[np.isfinite(a)])
+    return a.astype(np.float32) if finite.max(initial=0.0) < 1e38 else a
+
+
+def _short(title: str) -> str:
+    """Hover name of an axis: 'u (along d₁)' -> 'u'."""
+    return str(title).split(" (")[0].strip() or str(title)
+
+
+def _legend_rows(labels: list[str], width: float = 680.0, px_per_char: float = 8.5) -> int:
     """Rough number of rows a horizontal legend of these labels needs at ~width px."""
     rows, used = (1, 0.0) if labels else (0, 0.0)
     for label in labels:
-        item = 50 + 8.5 * len(label)
+        item = 50 + px_per_char * len(label)
         rows, used = (rows + 1, item) if used and used + item > width else (rows, used + item)
     return rows
 
 
-def _style(fig: go.Figure, height: int, title: str = "", *, subtitles: bool = False,
-           bottom: int = 60) -> go.Figure:
-    """Shared layout: plotly_white, big fonts, title then horizontal legend on top, constant uirevision."""
-    labels = [t.name or "" for t in fig.data
-              if t.showlegend is True or (t.showlegend is None and t.type in _LEGEND_TYPES)]
+def _legend_labels(traces) -> list[str]:
+    """Names of the traces that show up in the legend."""
+    return [t.name or "" for t in traces
+            if t.showlegend is True or (t.showlegend is None and t.type in _LEGEND_TYPES)]
+
+
+def _panels(widths, spacing: float, titles=None, *, right: float = 1.0,
+            secondary: bool = False) -> tuple[dict, list[dict]]:
+    """Axes of a row of panels laid out as make_subplots would: xaxis/yaxis, xaxis2/yaxis2, ... with domains
+    and anchors; titles as paper annotations above the panels; with secondary, one more y axis on the right of
+    the last panel (overlaying it). Traces go to panel i with xaxis=f'x{i}', yaxis=f'y{i}' ('x', 'y' for 1)."""
+    free, total, x0 = right - spacing * (len(widths) - 1), float(sum(widths)), 0.0
+    axes, notes = {}, []
+    for i, w in enumerate(widths, start=1):
+        x1, s = x0 + free * w / total, "" if i == 1 else str(i)
+        axes[f"xaxis{s}"] = dict(domain=[x0, x1], anchor=f"y{s}")
+        axes[f"yaxis{s}"] = dict(domain=[0.0, 1.0], anchor=f"x{s}")
+        if titles:
+            notes.append(dict(text=titles[i - 1], x=(x0 + x1) / 2, y=1.0, xref="paper", yref="paper",
+                              xanchor="center", yanchor="bottom", showarrow=False, font=dict(size=TITLE_SIZE)))
+        x0 = x1 + spacing
+    if secondary:
+        n = len(widths)
+        s = "" if n == 1 else str(n)
+        axes[f"yaxis{n + 1}"] = dict(anchor=f"x{s}", overlaying=f"y{s}", side="right")
+    return axes, notes
+
+
+def _axis(title: str | None = None, **props) -> dict:
+    """A cartesian axis: optional title, then props."""
+    return {**props, "title": dict(text=title)} if title is not None else props
+
+
+def _layout(traces, height: int, title: str = "", *, axes: dict, annotations=(), shapes=(),
+            subtitles: bool = False, bottom: int = 60, legend_below: bool = False, legend_width: float = 680.0,
+            **extra) -> dict:
+    """Shared layout: slim plotly_white, big fonts, title, horizontal legend (on top, or below the plot),
+    constant uirevision, the axes in `axes` with dark lines."""
+    labels = _legend_labels(traces)
     title_px = 44 if title else 6
-    top = max(title_px + 30 * _legend_rows(labels) + (34 if subtitles else 10), 36)
-    fig.update_layout(
-        template="plotly_white", height=height, font=dict(size=FONT_SIZE), uirevision=UIREVISION,
+    legend = dict(orientation="h", x=0.0, xanchor="left", yref="container", font=dict(size=FONT_SIZE))
+    if legend_below:
+        rows = _legend_rows(labels, legend_width, px_per_char=8.0)
+        top, bottom = max(title_px + (34 if subtitles else 10), 36), bottom + _LEGEND_ROW_PX * rows
+        legend.update(y=8 / height, yanchor="bottom", font=dict(size=FONT_SIZE - 1), tracegroupgap=0)
+    else:
+        top = max(title_px + 30 * _legend_rows(labels, legend_width) + (34 if subtitles else 10), 36)
+        legend.update(y=1.0 - title_px / height, yanchor="top")
+    styled = {}
+    for name, ax in axes.items():
+        if name.startswith(("xaxis", "yaxis")):
+            ax = {"showline": True, "linewidth": 1.5, "linecolor": "#444", **ax,
+                  "title": {**ax.get("title", {}), "font": dict(size=TITLE_SIZE - 1)}}
+        styled[name] = ax
+    layout = dict(
+        template=TEMPLATE, height=height, font=dict(size=FONT_SIZE), uirevision=UIREVISION,
         title=dict(text=title, font=dict(size=TITLE_SIZE + 1), x=0.01, xanchor="left", y=1.0,
                    yref="container", yanchor="top", pad=dict(t=12)),
         margin=dict(l=70, r=30, t=top, b=bottom), hoverlabel=dict(font=dict(size=FONT_SIZE - 1)),
-        legend=dict(orientation="h", yref="container", y=1.0 - title_px / height, yanchor="top", x=0.0,
-                    xanchor="left", font=dict(size=FONT_SIZE)))
-    axis = dict(title_font=dict(size=TITLE_SIZE - 1), linewidth=1.5, linecolor="#444", showline=True)
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
-    # subplot titles are the only paper-referenced annotations
-    fig.update_annotations(font=dict(size=TITLE_SIZE), selector=dict(xref="paper", yref="paper"))
-    return fig
+        legend=legend, **styled, **extra)
+    if annotations:
+        layout["annotations"] = list(annotations)
+    if shapes:
+        layout["shapes"] = list(shapes)
+    return layout
 
 
 def _message_figure(text: str, height: int) -> go.Figure:
     """An empty figure that says why it is empty."""
-    fig = go.Figure(layout=dict(annotations=[dict(text=text, showarrow=False, font=dict(size=TITLE_SIZE))]))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _style(fig, height)
+    axes = dict(xaxis=dict(visible=False), yaxis=dict(visible=False))
+    note = dict(text=text, showarrow=False, font=dict(size=TITLE_SIZE), xref="paper", yref="paper", x=0.5, y=0.5)
+    return _figure([], _layout([], height, axes=axes, annotations=[note]))
 
 
-# ---------------------------------------------------------------- input-space geometry
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= raw."""
+    if not raw > 0 or not math.isfinite(raw):
+        return 1.0
+    e = math.floor(math.log10(raw))
+    return next(m * 10.0**e for m in (1, 2, 2.5, 5, 10) if m * 10.0**e >= raw * (1 - 1e-9))
+
+
+# ---------------------------------------------------------------- input-space geometry (plain floats: fast)
 def _box(bounds) -> tuple[float, float, float, float]:
     """(xmin, xmax, ymin, ymax) as floats, widened where degenerate."""
     xmin, xmax, ymin, ymax = (float(v) for v in bounds)
@@ -116,62 +249,113 @@ def _centre(bounds) -> np.ndarray:
 
 
 def _safe_params(W, b) -> tuple[np.ndarray, np.ndarray]:
-    """W (C, 2), b (C,) made finite and jointly rescaled to max |entry| <= 1 (same argmax, same lines)."""
-    W = np.nan_to_num(np.asarray(W, dtype=float), nan=0.0, posinf=0.0, neginf=0.0).reshape(-1, 2)
-    b = np.nan_to_num(np.asarray(b, dtype=float), nan=0.0, posinf=0.0, neginf=0.0).reshape(-1)
-    scale = max(np.abs(W).max(initial=0.0), np.abs(b).max(initial=0.0))
-    return (W / scale, b / scale) if scale > 1.0 else (W, b)
+    """W (..., C, 2), b (..., C) made finite and jointly rescaled to max |entry| <= 1 per (W, b) pair
+    (same argmax, same lines)."""
+    W = np.nan_to_num(np.asarray(W, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    b = np.nan_to_num(np.asarray(b, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    W, b = W.reshape(b.shape[:-1] + (-1, 2)) if b.ndim > 1 else W.reshape(-1, 2), b
+    scale = np.maximum(np.abs(W).max(axis=(-2, -1), initial=0.0), np.abs(b).max(axis=-1, initial=0.0))
+    scale = np.maximum(scale, 1.0)
+    return W / np.asarray(scale)[..., None, None], b / np.asarray(scale)[..., None]
 
 
-def _segment(w: np.ndarray, b: float, bounds) -> np.ndarray | None:
+def _segment(w, b: float, bounds) -> np.ndarray | None:
     """(2, 2) endpoints of the line w.x + b = 0 clipped to bounds, or None (w ~ 0 or line outside)."""
-    scale = max(abs(w[0]), abs(w[1]), abs(b))  # the line does not change when (w, b) is rescaled
-    if not np.isfinite(scale) or scale == 0 or np.hypot(*w) < 1e-9 * scale:
+    seg = _segment_xy(float(w[0]), float(w[1]), float(b), _box(bounds))
+    return None if seg is None else np.array(seg)
+
+
+def _segment_xy(w0: float, w1: float, b: float, box) -> list[tuple[float, float]] | None:
+    """The line w0 x + w1 y + b = 0 clipped to box = (xmin, xmax, ymin, ymax): two points, or None."""
+    scale = max(abs(w0), abs(w1), abs(b))  # the line does not change when (w, b) is rescaled
+    if not math.isfinite(scale) or scale == 0 or math.hypot(w0, w1) < 1e-9 * scale:
         return None
-    w, b = w / scale, b / scale
-    norm = float(np.hypot(*w))
-    xmin, xmax, ymin, ymax = _box(bounds)
-    p0, d = -b * w / norm**2, np.array([-w[1], w[0]]) / norm  # nearest point to the origin, direction
-    lo, hi = -np.inf, np.inf
-    for p, dk, a, z in ((p0[0], d[0], xmin, xmax), (p0[1], d[1], ymin, ymax)):
+    w0, w1, b = w0 / scale, w1 / scale, b / scale
+    n2 = w0 * w0 + w1 * w1
+    norm = math.sqrt(n2)
+    px, py, dx, dy = -b * w0 / n2, -b * w1 / n2, -w1 / norm, w0 / norm  # nearest point to the origin, direction
+    xmin, xmax, ymin, ymax = box
+    lo, hi = -math.inf, math.inf
+    for p, dk, a, z in ((px, dx, xmin, xmax), (py, dy, ymin, ymax)):
         if abs(dk) < 1e-12:
             if not a <= p <= z:
                 return None
             continue
         t1, t2 = sorted(((a - p) / dk, (z - p) / dk))
         lo, hi = max(lo, t1), min(hi, t2)
-    return None if hi <= lo else np.array([p0 + lo * d, p0 + hi * d])
+    return None if hi <= lo else [(px + lo * dx, py + lo * dy), (px + hi * dx, py + hi * dy)]
 
 
-def _geometry_xy(W, b, bounds, stub: bool = False) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(x, y) of the C region polygons, then of the C lines w_k.x + b_k = 0; empty ones are [] or,
-    with stub (animation frames), a zero-size shape at the centre so the SVG path always exists."""
+def _clip_polygon(poly: list, nx: float, ny: float, offset: float) -> list:
+    """Sutherland-Hodgman (as linviz.landscape.decision_regions): the part of a convex polygon
+    [(x, y), ...] where nx x + ny y + offset >= 0."""
+    if not poly:
+        return poly
+    side = [x * nx + y * ny + offset for x, y in poly]
+    out, n = [], len(poly)
+    for k in range(n):
+        j = k + 1 if k + 1 < n else 0
+        sp, sq = side[k], side[j]
+        if sp >= 0:
+            out.append(poly[k])
+        if (sp >= 0) != (sq >= 0):  # the edge crosses the line: add the crossing point
+            (x, y), (qx, qy) = poly[k], poly[j]
+            t = sp / (sp - sq)
+            out.append((x + (qx - x) * t, y + (qy - y) * t))
+    return out
+
+
+def _geometry_lists(W: list, b: list, box, stub: bool = False) -> list[tuple[list, list]]:
+    """(xs, ys) of the C region polygons, then of the C lines w_k.x + b_k = 0, for finite W (C, 2), b (C,) as
+    lists; empty ones are [] or, with stub (animation frames), a zero-size shape at the centre so the SVG path
+    always exists."""
+    C = len(b)
+    xmin, xmax, ymin, ymax = box
+    square = [(xmin, ymin), (xmax, ymin), (xmax, ymax), (xmin, ymax)]
+    out = []
+    for k in range(C):  # argmax gives ties to the lowest class: a duplicated row has no region
+        if any(all(abs(W[k][i] - W[j][i]) <= 1e-12 + 1e-5 * abs(W[j][i]) for i in (0, 1))
+               and abs(b[k] - b[j]) < 1e-12 for j in range(k)):
+            poly = []
+        else:
+            poly = square
+            for j in range(C):
+                if j != k:
+                    poly = _clip_polygon(poly, W[k][0] - W[j][0], W[k][1] - W[j][1], b[k] - b[j])
+        out.append(poly)
+    out += [_segment_xy(W[k][0], W[k][1], b[k], box) or [] for k in range(C)]
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    shapes = []
+    for i, pts in enumerate(out):
+        if not pts and stub:
+            pts = [(cx, cy)] * (3 if i < C else 2)
+        shapes.append(([p[0] for p in pts], [p[1] for p in pts]))
+    return shapes
+
+
+def _geometry_xy(W, b, bounds, stub: bool = False) -> list[tuple[list, list]]:
+    """(xs, ys) of the C region polygons, then of the C lines, for any W (C, 2), b (C,) (see _geometry_lists)."""
     W, b = _safe_params(W, b)
-    polys = decision_regions(W, b, _box(bounds))
-    for k in range(len(W)):  # argmax gives ties to the lowest class: a duplicated row has no region
-        if any(np.allclose(W[k], W[j], atol=1e-12) and abs(b[k] - b[j]) < 1e-12 for j in range(k)):
-            polys[k] = np.zeros((0, 2))
-    lines = [_segment(W[k], b[k], bounds) for k in range(len(W))]
-    empty = np.tile(_centre(bounds), (3, 1)) if stub else np.zeros((0, 2))
-    shapes = [p if len(p) else empty for p in polys] + [s if s is not None else empty[:2] for s in lines]
-    return [(s[:, 0].astype(float), s[:, 1].astype(float)) for s in shapes]
+    return _geometry_lists(W.tolist(), b.tolist(), _box(bounds), stub)
 
 
-def _geometry_traces(W, b, bounds, names: list[str], stub: bool = False,
-                     alpha: float = 0.18) -> list[go.Scatter]:
+def _geometry_traces(W, b, bounds, names: list[str], stub: bool = False, alpha: float = 0.18,
+                     axes: tuple[str, str] = ("x", "y")) -> list[go.Scatter]:
     """C filled region polygons (no hover), then C dashed boundary lines in the class colours."""
     xy = _geometry_xy(W, b, bounds, stub)
     C = len(xy) // 2
-    regions = [go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=region_color(k, alpha),
-                          line=dict(width=0), hoverinfo="skip", showlegend=False, name=f"region: {names[k]}")
+    on = dict(xaxis=axes[0], yaxis=axes[1])
+    regions = [_trace(go.Scatter, x=x, y=y, mode="lines", fill="toself", fillcolor=region_color(k, alpha),
+                      line=dict(width=0), hoverinfo="skip", showlegend=False, name=f"region: {names[k]}", **on)
                for k, (x, y) in enumerate(xy[:C])]
-    lines = [go.Scatter(x=x, y=y, mode="lines", line=dict(color=class_color(k), width=3, dash="dash"),
-                        hoverinfo="skip", showlegend=False, name=f"s{_sub(k)} = 0")
+    lines = [_trace(go.Scatter, x=x, y=y, mode="lines", line=dict(color=class_color(k), width=3, dash="dash"),
+                    hoverinfo="skip", showlegend=False, name=f"s{_sub(k)} = 0", **on)
              for k, (x, y) in enumerate(xy[C:])]
     return regions + lines
 
 
-def _point_traces(X, y, C: int, names: list[str], test: bool = False) -> list[go.Scatter]:
+def _point_traces(X, y, C: int, names: list[str], test: bool = False,
+                  axes: tuple[str, str] = ("x", "y")) -> list[go.Scatter]:
     """One marker trace per class (colour, symbol, dark outline); test points hollow and not in the legend.
     Training points carry their index into X as customdata, so a click selects that example."""
     X, y = np.asarray(X, dtype=float).reshape(-1, 2), np.asarray(y, dtype=int).reshape(-1)
@@ -180,53 +364,72 @@ def _point_traces(X, y, C: int, names: list[str], test: bool = False) -> list[go
         symbol, label = SYMBOLS[k % len(SYMBOLS)], names[k] + (" (test)" if test else "")
         marker = (dict(symbol=symbol + "-open", size=10, color=class_color(k), line=dict(width=2.5)) if test
                   else dict(symbol=symbol, size=9, color=class_color(k), line=_OUTLINE))
-        index = None if test else np.flatnonzero(y == k)
+        mine = y == k
         hover = f"{label}{'' if test else ' #%{customdata}'}<br>x₁=%{{x:.2f}}, x₂=%{{y:.2f}}<extra></extra>"
-        traces.append(go.Scatter(x=X[y == k, 0], y=X[y == k, 1], mode="markers", marker=marker, name=label,
-                                 legendgroup=f"class{k}", showlegend=not test, customdata=index,
-                                 hovertemplate=hover))
+        traces.append(_trace(go.Scatter, x=X[mine, 0], y=X[mine, 1], mode="markers", marker=marker, name=label,
+                             legendgroup=f"class{k}", showlegend=not test, hovertemplate=hover,
+                             customdata=None if test else np.flatnonzero(mine), xaxis=axes[0], yaxis=axes[1]))
     return traces
+
+
+def _anchors(ux: float, uy: float) -> dict:
+    """xanchor/yanchor that put a label on the side of a point that direction (ux, uy) points to."""
+    return dict(xanchor="left" if ux > 0.38 else "right" if ux < -0.38 else "center",
+                yanchor="bottom" if uy > 0.38 else "top" if uy < -0.38 else "middle")
 
 
 def _normal_annotations(W, b, bounds) -> list[dict]:
     """Per class an arrow w_k (~12% of the view width) from the point of its line nearest the view centre,
-    and a label 'w_k' past the arrow head."""
-    xmin, xmax = _box(bounds)[:2]
-    centre, length = _centre(bounds), 0.12 * (xmax - xmin)
-    notes = []
+    and a small, see-through label 'w_k' just past the arrow head, on the side away from the line."""
+    box = _box(bounds)
+    centre, length = _centre(bounds), 0.12 * (box[1] - box[0])
+    notes, labels = [], []
     for k, (w, bk) in enumerate(zip(*_safe_params(W, b))):
-        seg = _segment(w, bk, bounds)
+        seg = _segment_xy(float(w[0]), float(w[1]), float(bk), box)
         if seg is None:
             continue
-        d = seg[1] - seg[0]
-        tail = seg[0] + np.clip(np.dot(centre - seg[0], d) / max(np.dot(d, d), 1e-300), 0.0, 1.0) * d
+        p, q = np.array(seg)
+        d = q - p
+        tail = p + np.clip(np.dot(centre - p, d) / max(np.dot(d, d), 1e-300), 0.0, 1.0) * d
         unit = w / np.hypot(*w)
-        head, label = tail + length * unit, tail + 1.4 * length * unit
-        notes.append(dict(x=head[0], y=head[1], ax=tail[0], ay=tail[1], axref="x", ayref="y", text="",
-                          showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=3,
-                          arrowcolor=class_color(k)))
-        notes.append(dict(x=label[0], y=label[1], text=f"w{_sub(k)}", showarrow=False, bgcolor=_tint(k),
-                          bordercolor=class_color(k), borderwidth=1.5, borderpad=2,
-                          font=dict(size=FONT_SIZE + 1)))
-    return notes
+        head = tail + length * unit
+        notes.append(dict(x=float(head[0]), y=float(head[1]), ax=float(tail[0]), ay=float(tail[1]), xref="x",
+                          yref="y", axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.1,
+                          arrowwidth=3, arrowcolor=class_color(k)))
+        labels.append(dict(x=float(head[0]), y=float(head[1]), xref="x", yref="y", text=f"w{_sub(k)}",
+                           showarrow=False, xshift=7 * float(unit[0]), yshift=7 * float(unit[1]),
+                           bgcolor="rgba(255,255,255,0.55)", bordercolor=class_color(k), borderwidth=1,
+                           borderpad=1, font=dict(size=FONT_SIZE - 1, color=INK),
+                           **_anchors(float(unit[0]), float(unit[1]))))
+    return notes + labels
 
 
-def _input_axes(fig: go.Figure, bounds, row=None, col=None) -> None:
-    """Fix the input-space axes to bounds with equal aspect; titles x₁, x₂."""
+def _input_axes(bounds, x: str = "xaxis", y: str = "yaxis") -> dict:
+    """Input-space axes fixed to bounds with equal aspect and equal tick spacing; titles x₁, x₂."""
     xmin, xmax, ymin, ymax = _box(bounds)
-    anchor = "y" if row is None else fig.get_subplot(row, col).yaxis.plotly_name.replace("axis", "")
-    common = dict(constrain="domain", zeroline=False, row=row, col=col)
-    fig.update_xaxes(range=[xmin, xmax], title_text="x₁", scaleanchor=anchor, scaleratio=1, **common)
-    fig.update_yaxes(range=[ymin, ymax], title_text="x₂", **common)
+    step = _nice_step(max(xmax - xmin, ymax - ymin) / 8)
+    common = dict(constrain="domain", zeroline=False, tick0=0.0, dtick=step)
+    return {x: _axis("x₁", range=[xmin, xmax], scaleanchor=y.replace("axis", ""), scaleratio=1, **common),
+            y: _axis("x₂", range=[ymin, ymax], **common)}
 
 
 def _score_heatmap(W, b, bounds, k: int) -> go.Heatmap:
     """Class k's score s_k(x) on a 60x60 grid: grey below 0, white at 0, the class colour above."""
     grid = decision_grid(*(np.nan_to_num(np.asarray(a, dtype=float)) for a in (W, b)), _box(bounds), 60)
     scale = [[0.0, "#4D4D4D"], [0.5, "#FFFFFF"], [1.0, class_color(k)]]
-    return go.Heatmap(x=grid.xs, y=grid.ys, z=grid.scores[:, :, k], colorscale=scale, zmid=0.0, opacity=0.7,
-                      colorbar=dict(title=dict(text=f"s{_sub(k)}"), thickness=18), name=f"s{_sub(k)}(x)",
-                      hovertemplate=f"s{_sub(k)} = %{{z:.2f}}<extra></extra>")
+    return _trace(go.Heatmap, x=grid.xs, y=grid.ys, z=_compact(grid.scores[:, :, k]), colorscale=scale,
+                  zmid=0.0, opacity=0.7, colorbar=dict(title=dict(text=f"s{_sub(k)}"), thickness=18),
+                  name=f"s{_sub(k)}(x)", hovertemplate=f"s{_sub(k)} = %{{z:.2f}}<extra></extra>")
+
+
+def _selected_traces(p, index: int) -> list[go.Scatter]:
+    """A dark ring on a white halo around point p (2,): drawn last, so on top of every other trace."""
+    common = dict(x=[float(p[0])], y=[float(p[1])], mode="markers", cliponaxis=False)
+    return [_trace(go.Scatter, name="ring halo", showlegend=False, hoverinfo="skip",
+                   marker=dict(symbol="circle-open", size=26, color=WHITE, line=dict(width=7.5)), **common),
+            _trace(go.Scatter, name="selected", customdata=[int(index)],
+                   marker=dict(symbol="circle-open", size=26, color=INK, line=dict(width=3.5)),
+                   hovertemplate="selected example #%{customdata}<extra></extra>", **common)]
 
 
 def classifier_figure(X, y, W, b, bounds, *, X_test=None, y_test=None, selected: int | None = None,
@@ -236,25 +439,18 @@ def classifier_figure(X, y, W, b, bounds, *, X_test=None, y_test=None, selected:
     C = len(np.asarray(b).reshape(-1))
     names = _names(class_names, C)
     show_score = isinstance(score_class, (int, np.integer)) and 0 <= score_class < C
-    fig = go.Figure([_score_heatmap(W, b, bounds, int(score_class))] if show_score else [])
-    fig.add_traces(_geometry_traces(W, b, bounds, names, alpha=0.08 if show_score else 0.18))
-    fig.add_traces(_point_traces(X, y, C, names))
+    traces = [_score_heatmap(W, b, bounds, int(score_class))] if show_score else []
+    traces += _geometry_traces(W, b, bounds, names, alpha=0.08 if show_score else 0.18)
+    traces += _point_traces(X, y, C, names)
     if X_test is not None and y_test is not None and len(np.asarray(y_test).reshape(-1)):
-        fig.add_traces(_point_traces(X_test, y_test, C, names, test=True))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="test (hollow)",
-                                 marker=dict(symbol="circle-open", size=10, color=GREY,
-                                             line=dict(width=2.5))))
+        traces += _point_traces(X_test, y_test, C, names, test=True)
+        traces.append(_trace(go.Scatter, x=[None], y=[None], mode="markers", name="test (hollow)",
+                             marker=dict(symbol="circle-open", size=10, color=GREY, line=dict(width=2.5))))
     X = np.asarray(X, dtype=float).reshape(-1, 2)
     if selected is not None and 0 <= int(selected) < len(X):
-        p = X[int(selected)]
-        fig.add_trace(go.Scatter(x=[p[0]], y=[p[1]], mode="markers", name="selected", cliponaxis=False,
-                                 customdata=[int(selected)],
-                                 marker=dict(symbol="circle-open", size=26, color=INK, line=dict(width=3.5)),
-                                 hovertemplate="selected example<extra></extra>"))
-    for note in _normal_annotations(W, b, bounds) if show_normals else []:
-        fig.add_annotation(**note)
-    _input_axes(fig, bounds)
-    return _style(fig, height, title)
+        traces += _selected_traces(X[int(selected)], int(selected))
+    notes = _normal_annotations(W, b, bounds) if show_normals else []
+    return _figure(traces, _layout(traces, height, title, axes=_input_axes(bounds), annotations=notes))
 
 
 # ---------------------------------------------------------------- training playback and curves
@@ -270,24 +466,29 @@ def _finite_range(values, log: bool = False) -> list[float]:
 
 
 def _log_ticks(lo: float, hi: float) -> np.ndarray:
-    """About 3-9 tick positions in log10 units: 1-2-5 over short spans, every k-th decade over long ones."""
+    """Tick positions in log10 units between lo and hi: every decade (1, 10, 100 or 0.1, 1, ...; every k-th one
+    past 8 decades), with 1-2-5 in between over less than 3.5 decades and more within one decade."""
     span = hi - lo
-    stride, mantissas = (int(np.ceil(span / 8)), [1.0]) if span >= 3 else (1, [1.0, 2.0, 5.0])
+    if span >= 3.5:
+        stride, mantissas = int(np.ceil(span / 8)), [1.0]
+    else:
+        stride, mantissas = 1, [1.0, 2.0, 5.0] if span >= 0.7 else [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0]
     ticks = np.array([e + np.log10(m) for e in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
                       if e % stride == 0 for m in mantissas])
-    ticks = ticks[(ticks >= lo) & (ticks <= hi)] if ticks.size else ticks
+    ticks = ticks[(ticks >= lo - 1e-9) & (ticks <= hi + 1e-9)] if ticks.size else ticks
     return ticks if len(ticks) >= 2 else np.linspace(lo, hi, 4)
 
 
-def _log_axis(values) -> dict:
-    """Log-axis settings with full-size tick labels over the positive finite values."""
-    lo, hi = _finite_range(values, log=True)
+def _log_axis(values=None, *, bounds: tuple[float, float] | None = None) -> dict:
+    """Log-axis settings with full-size tick labels: over the positive finite values, or bounds (log10 units)."""
+    lo, hi = bounds if bounds is not None else _finite_range(values, log=True)
     ticks = _log_ticks(lo, hi)
-    return dict(type="log", range=[lo, hi], tickvals=10.0**ticks, ticktext=[f"{10**t:.3g}" for t in ticks])
+    return dict(type="log", range=[lo, hi], tickmode="array", tickvals=(10.0**ticks).tolist(),
+                ticktext=[_tick_label(10.0**t) for t in ticks])
 
 
-def _animation_controls(labels: list[str], frame_ms: int, y: float) -> dict:
-    """Play/Pause buttons and a 'step t' slider over the frames named by labels, starting at the last."""
+def _animation_controls(labels: list[str], frame_ms: int, y: float, active: int | None = None) -> dict:
+    """Play/Pause buttons and a 'step t' slider over the frames named by labels, at frame `active` (last)."""
     still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     play = [None, {"frame": {"duration": int(frame_ms), "redraw": False}, "fromcurrent": True,
                    "transition": {"duration": 0}, "mode": "immediate"}]
@@ -296,105 +497,139 @@ def _animation_controls(labels: list[str], frame_ms: int, y: float) -> dict:
                    showactive=False, pad=dict(t=10, r=10), font=dict(size=FONT_SIZE),
                    buttons=[dict(label="▶ Play", method="animate", args=play),
                             dict(label="❚❚ Pause", method="animate", args=pause)])
-    slider = dict(active=len(labels) - 1, x=0.22, len=0.78, y=y, xanchor="left", yanchor="top",
-                  pad=dict(t=10), ticklen=0, minorticklen=0,
+    slider = dict(active=len(labels) - 1 if active is None else int(active), x=0.22, len=0.78, y=y,
+                  xanchor="left", yanchor="top", pad=dict(t=10), ticklen=0, minorticklen=0,
                   font=dict(size=1, color="rgba(0,0,0,0)"),  # hides the per-step labels under the rail
                   currentvalue=dict(prefix="step t = ", font=dict(size=FONT_SIZE + 1, color=INK)),
                   steps=[dict(method="animate", label=s, args=[[s], still]) for s in labels])
     return dict(updatemenus=[buttons], sliders=[slider])
 
 
+def _step_range(last: float) -> list[float]:
+    """x range of a step axis 0..last, padded so marks at 0 and at the end stay clear of the axes."""
+    last = max(float(last), 1.0)
+    return [-0.02 * last, 1.02 * last]
+
+
 def classifier_animation(X, y, Ws, bs, bounds, steps, *, losses, accuracies, class_names=None,
-                         test_losses=None, height: int = 560, frame_ms: int = 50,
-                         log_y: bool = False) -> go.Figure:
-    """Client-side playback of training: Ws (F, C, 2), bs (F, C) at steps (F,); losses, accuracies (T+1,)."""
+                         test_losses=None, height: int = 640, frame_ms: int = 40, log_y: bool = False,
+                         start_step: int | None = None) -> go.Figure:
+    """Client-side playback of training: Ws (F, C, 2), bs (F, C) at steps (F,); losses, accuracies (T+1,).
+    The figure opens at the frame nearest start_step (default: the last frame)."""
     if len(steps) == 0:
         return _message_figure("no steps to show", height)
-    Ws = np.asarray(Ws, dtype=float).reshape(len(steps), -1, 2)
-    bs = np.asarray(bs, dtype=float).reshape(len(steps), -1)
+    F = len(steps)
+    Ws = np.asarray(Ws, dtype=float).reshape(F, -1, 2)
+    bs = np.asarray(bs, dtype=float).reshape(F, -1)
     C, names = bs.shape[1], _names(class_names, bs.shape[1])
     losses, accuracies = _clean(losses).ravel(), _clean(accuracies).ravel()
     steps = np.clip(np.asarray(steps, dtype=int), 0, max(len(losses) - 1, 0))
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.58, 0.42], horizontal_spacing=0.1,
-                        specs=[[{}, {"secondary_y": True}]],
-                        subplot_titles=("decision regions", "loss and accuracy"))
-    fig.add_traces(_geometry_traces(Ws[-1], bs[-1], bounds, names, stub=True), rows=1, cols=1)
-    fig.add_traces(_point_traces(X, y, C, names), rows=1, cols=1)
-    curves = [(losses, "train loss", INK, "solid", False), (accuracies, "accuracy", ACC_COLOR, "dot", True)]
-    if test_losses is not None:
-        curves.insert(1, (_clean(test_losses).ravel(), "test loss", GREY, "dash", False))
-    for v, name, color, dash, secondary in curves:
-        fig.add_trace(go.Scatter(x=np.arange(len(v)), y=v, mode="lines", name=name,
-                                 line=dict(color=color, width=3, dash=dash)),
-                      row=1, col=2, secondary_y=secondary)
-    moving = list(range(2 * C)) + [len(fig.data), len(fig.data) + 1]
-    xmin, xmax, ymin, ymax = _box(bounds)
-    digits = max(0, 5 - int(np.floor(np.log10(max(xmax - xmin, ymax - ymin)))))  # ~1e-5 of the view
+    f0 = F - 1 if start_step is None else int(np.argmin(np.abs(steps - int(start_step))))
+    box = _box(bounds)
+    safe_W, safe_b = _safe_params(Ws, bs)
+    safe_W, safe_b = safe_W.tolist(), safe_b.tolist()
+    digits = max(0, 5 - int(np.floor(np.log10(max(box[1] - box[0], box[3] - box[2])))))  # ~1e-5 of the view
 
     def at(v: np.ndarray, t: int) -> float | None:
         """v[t] if it exists and is finite."""
         return float(v[t]) if t < len(v) and np.isfinite(v[t]) else None
 
-    def frame_data(f: int) -> list[dict]:
-        """Moving traces of frame f as plain dicts of rounded lists (smaller than base64 for a few points)."""
-        t = int(steps[f])
-        return ([dict(type="scatter", x=np.round(x, digits).tolist(), y=np.round(y, digits).tolist())
-                 for x, y in _geometry_xy(Ws[f], bs[f], bounds, stub=True)]
-                + [dict(type="scatter", x=[t], y=[at(v, t)]) for v in (losses, accuracies)])
+    def geometry(f: int) -> list[tuple[list, list]]:
+        return [([round(v, digits) for v in x], [round(v, digits) for v in y])
+                for x, y in _geometry_lists(safe_W[f], safe_b[f], box, stub=True)]
 
-    t = int(steps[-1])
-    fig.add_trace(go.Scatter(x=[t], y=[at(losses, t)], mode="markers", name="loss at t", showlegend=False,
-                             cliponaxis=False, marker=dict(color=STAR, size=14, line=_OUTLINE)), row=1, col=2)
-    fig.add_trace(go.Scatter(x=[t], y=[at(accuracies, t)], mode="markers", name="accuracy at t",
-                             showlegend=False, cliponaxis=False,
-                             marker=dict(color=ACC_COLOR, size=12, line=_OUTLINE)),
-                  row=1, col=2, secondary_y=True)
+    # the regions panel is square-ish and limited by the height: give it the larger share of the width
+    axes, titles = _panels([0.6, 0.4], 0.09, ("decision regions", "loss and accuracy"), right=0.94,
+                           secondary=True)
+    left = dict(xaxis="x", yaxis="y")
+    on = [dict(xaxis="x2", yaxis="y2"), dict(xaxis="x2", yaxis="y3")]  # loss, accuracy
+    names_regions = [f"region: {n}" for n in names]
+    start = geometry(f0)
+    traces = [_trace(go.Scatter, x=x, y=y, mode="lines", fill="toself", fillcolor=region_color(k),
+                     line=dict(width=0), hoverinfo="skip", showlegend=False, name=names_regions[k], **left)
+              for k, (x, y) in enumerate(start[:C])]
+    traces += [_trace(go.Scatter, x=x, y=y, mode="lines", line=dict(color=class_color(k), width=3, dash="dash"),
+                      hoverinfo="skip", showlegend=False, name=f"s{_sub(k)} = 0", **left)
+               for k, (x, y) in enumerate(start[C:])]
+    traces += _point_traces(X, y, C, names)
+    curves = [(losses, "train loss", INK, "solid", 0), (accuracies, "accuracy", ACC_COLOR, "dot", 1)]
+    if test_losses is not None:
+        curves.insert(1, (_clean(test_losses).ravel(), "test loss", GREY, "dash", 0))
+    for v, name, color, dash, axis in curves:
+        traces.append(_trace(go.Scatter, x=np.arange(len(v)), y=v, mode="lines", name=name,
+                             line=dict(color=color, width=3, dash=dash),
+                             hovertemplate="step %{x}: %{y:.4g}<extra>" + name + "</extra>", **on[axis]))
+    moving = list(range(2 * C)) + [len(traces), len(traces) + 1]
+    t0 = int(steps[f0])
+    traces.append(_trace(go.Scatter, x=[t0], y=[at(losses, t0)], mode="markers", name="loss at t",
+                         showlegend=False, cliponaxis=False, marker=dict(color=STAR, size=14, line=_OUTLINE),
+                         **on[0]))
+    traces.append(_trace(go.Scatter, x=[t0], y=[at(accuracies, t0)], mode="markers", name="accuracy at t",
+                         showlegend=False, cliponaxis=False, marker=dict(color=ACC_COLOR, size=12, line=_OUTLINE),
+                         **on[1]))
     labels = [str(int(s)) for s in steps]
-    fig.frames = [dict(name=labels[f], traces=moving, data=frame_data(f)) for f in range(len(steps))]
-    _input_axes(fig, bounds, row=1, col=1)
+    frames = []
+    for f in range(F):
+        t = int(steps[f])
+        data = [dict(type="scatter", x=x, y=y) for x, y in geometry(f)]
+        data += [dict(type="scatter", x=[t], y=[at(v, t)]) for v in (losses, accuracies)]
+        frames.append(dict(name=labels[f], traces=moving, data=data))
     all_losses = np.r_[losses, [] if test_losses is None else _clean(test_losses).ravel()]
-    loss_axis = _log_axis(all_losses) if log_y else dict(type="linear", range=_finite_range(all_losses))
-    fig.update_xaxes(title_text="step", range=[0, max(len(losses) - 1, 1)], row=1, col=2)
-    fig.update_yaxes(title_text="loss", row=1, col=2, secondary_y=False, **loss_axis)
-    fig.update_yaxes(title_text="accuracy", range=[0, 1.05], tickformat=".0%", tickmode="auto",
-                     showgrid=False, row=1, col=2, secondary_y=True)
-    _style(fig, height, subtitles=True, bottom=135)
-    plot_px = max(height - fig.layout.margin.t - 135, 100)
-    return fig.update_layout(**_animation_controls(labels, frame_ms, y=-75 / plot_px))
+    for name, axis in _input_axes(bounds).items():
+        axes[name].update(axis)
+    axes["xaxis2"].update(_axis("step", range=_step_range(len(losses) - 1)))
+    axes["yaxis2"].update(_axis("loss", **(_log_axis(all_losses) if log_y
+                                           else dict(type="linear", range=_finite_range(all_losses)))))
+    axes["yaxis3"].update(_axis("accuracy", range=[0, 1.05], tickformat=".0%", tickmode="auto", showgrid=False))
+    layout = _layout(traces, height, axes=axes, annotations=titles, subtitles=True, bottom=125,
+                     legend_width=900.0)
+    plot_px = max(height - layout["margin"]["t"] - 125, 100)
+    layout.update(_animation_controls(labels, frame_ms, y=-70 / plot_px, active=f0))
+    return _figure(traces, layout, frames)
+
+
+def _vline(x: float, axis: str, line: dict) -> dict:
+    """A vertical line at x across the whole height of the panel with x axis `axis` ('x', 'x2', ...)."""
+    return dict(type="line", xref=axis, yref=axis.replace("x", "y") + " domain", x0=x, x1=x, y0=0, y1=1,
+                line=line)
 
 
 def loss_curves_figure(loss, accuracy, *, test_loss=None, test_accuracy=None, current: int | None = None,
                        diverged_at: int | None = None, lr: float | None = None, height: int = 380,
                        log_y: bool = False) -> go.Figure:
     """Loss (T+1,) and accuracy (T+1,) per step side by side; train solid, test dashed."""
-    loss_title = "loss" if lr is None else f"loss (learning rate {lr:g})"
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(loss_title, "accuracy"), horizontal_spacing=0.1)
-    n, shown = 1, set()
+    loss_title = "loss" if lr is None else f"loss (learning rate {_plain(lr)})"
+    axes, notes = _panels([1, 1], 0.1, (loss_title, "accuracy"))
+    n, shown, traces = 1, set(), []
     for values, name, col in ((loss, "train", 1), (test_loss, "test", 1), (accuracy, "train", 2),
                               (test_accuracy, "test", 2)):
         if values is None:
             continue
         v = _clean(values).reshape(-1)
         n = max(n, len(v))
-        fig.add_trace(go.Scatter(x=np.arange(len(v)), y=v, mode="lines", name=name, legendgroup=name,
-                                 showlegend=name not in shown, hovertemplate="step %{x}: %{y:.4g}",
-                                 line=dict(color=INK if name == "train" else GREY, width=3,
-                                           dash="solid" if name == "train" else "dash")), row=1, col=col)
+        traces.append(_trace(go.Scatter, x=np.arange(len(v)), y=v, mode="lines", name=name, legendgroup=name,
+                             showlegend=name not in shown, hovertemplate="step %{x}: %{y:.4g}",
+                             xaxis="x" if col == 1 else "x2", yaxis="y" if col == 1 else "y2",
+                             line=dict(color=INK if name == "train" else GREY, width=3,
+                                       dash="solid" if name == "train" else "dash")))
         shown.add(name)
-    for col in (1, 2):
+    shapes = []
+    for axis in ("x", "x2"):
         if current is not None:
-            fig.add_vline(x=current, line=dict(color=GREY, width=2, dash="dot"), row=1, col=col)
+            shapes.append(_vline(current, axis, dict(color=GREY, width=2, dash="dot")))
         if diverged_at is not None:
-            fig.add_vline(x=diverged_at, line=dict(color=ALERT, width=3), row=1, col=col)
+            shapes.append(_vline(diverged_at, axis, dict(color=ALERT, width=3)))
     if diverged_at is not None:
-        fig.add_annotation(x=diverged_at, y=0.97, xref="x", yref="y domain", showarrow=False, xanchor="right",
-                           text=f"diverged at step {diverged_at}", font=dict(color=ALERT),
-                           bgcolor="rgba(255,255,255,0.85)")
-    fig.update_xaxes(title_text="step", range=[0, max(n - 1, current or 0, diverged_at or 0, 1)])
+        notes.append(dict(x=diverged_at, y=0.97, xref="x", yref="y domain", showarrow=False, xanchor="right",
+                          text=f"diverged at step {diverged_at}", font=dict(color=ALERT),
+                          bgcolor="rgba(255,255,255,0.85)"))
+    steps = _step_range(max(n - 1, current or 0, diverged_at or 0, 1))
     losses = np.r_[_clean(loss).ravel(), [] if test_loss is None else _clean(test_loss).ravel()]
-    fig.update_yaxes(row=1, col=1, **(_log_axis(losses) if log_y else dict(type="linear")))
-    fig.update_yaxes(range=[0, 1.03], tickformat=".0%", row=1, col=2)
-    return _style(fig, height, subtitles=True)
+    axes["xaxis"].update(_axis("step", range=steps))
+    axes["xaxis2"].update(_axis("step", range=steps))
+    axes["yaxis"].update(_log_axis(losses) if log_y else dict(type="linear"))
+    axes["yaxis2"].update(range=[0, 1.03], tickformat=".0%")
+    return _figure(traces, _layout(traces, height, axes=axes, annotations=notes, shapes=shapes, subtitles=True))
 
 
 def _score_axis_range(scores: np.ndarray, text_share: float = 0.33) -> list[float]:
@@ -404,6 +639,33 @@ def _score_axis_range(scores: np.ndarray, text_share: float = 0.33) -> list[floa
     total = span / (1.0 - ((lo < 0) + (hi > 0)) * text_share)
     return [lo - (text_share * total if lo < 0 else 0.04 * span),
             hi + (text_share * total if hi > 0 else 0.04 * span)]
+
+
+def _seg_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Distance from point p to the segment a-b."""
+    d = b - a
+    t = np.clip(np.dot(p - a, d) / max(float(np.dot(d, d)), 1e-300), 0.0, 1.0)
+    return float(np.hypot(*(a + t * d - p)))
+
+
+def _template_labels(tips: np.ndarray, reach: float, avoid: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per arrow 0 -> tips[k] (C, 2): (label point, direction to put the text in), beyond the tip along the
+    arrow, or turned aside when that spot lies on another arrow or on the point avoid (2,)."""
+    C = len(tips)
+    out = []
+    for k, tip in enumerate(tips):
+        length = float(np.hypot(*tip))
+        unit = tip / length if length > 1e-12 * reach else np.array([np.cos(2 * np.pi * k / C),
+                                                                     np.sin(2 * np.pi * k / C)])
+        normal = np.array([-unit[1], unit[0]])
+        for direction in (unit, unit + normal, unit - normal, normal, -normal):
+            direction = direction / np.hypot(*direction)
+            spot = tip + 0.07 * reach * direction
+            clear = all(_seg_distance(spot, np.zeros(2), tips[j]) > 0.09 * reach for j in range(C) if j != k)
+            if clear and np.hypot(*(spot - avoid)) > 0.12 * reach:
+                break
+        out.append((spot, direction))
+    return out
 
 
 def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figure:
@@ -418,37 +680,43 @@ def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figu
     zoom = x_len / w_len if w_len > 0 and x_len > 0 else 1.0
     zoom = 10.0 ** np.round(np.log10(zoom)) if not 0.2 <= zoom <= 5 else 1.0
     shown = W * zoom
-    left_title = "templates wₖ and the point x" + ("" if zoom == 1 else f" (wₖ drawn ×{zoom:g})")
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.4, 0.6], horizontal_spacing=0.14,
-                        subplot_titles=(left_title, "scores sₖ = wₖ·x + bₖ"))
+    reach = 1.3 * max(np.abs(shown).max(initial=0.0), np.abs(x[:2]).max(initial=0.0), 1e-6)
+    left_title = "templates wₖ and the point x" + ("" if zoom == 1 else f" (wₖ drawn ×{_num(zoom, 1)})")
+    axes, notes = _panels([0.4, 0.6], 0.14, (left_title, "scores sₖ = wₖ·x + bₖ"))
+    left, right = dict(xaxis="x", yaxis="y"), dict(xaxis="x2", yaxis="y2")
+    traces = []
     for k in range(C):
-        fig.add_trace(go.Scatter(
-            x=[0.0, shown[k, 0]], y=[0.0, shown[k, 1]], customdata=[W[k], W[k]],
-            mode="lines+markers+text", name=names[k], showlegend=False,
-            line=dict(color=class_color(k), width=4), text=["", f"w{_sub(k)}"], textposition="top center",
-            textfont=dict(size=FONT_SIZE + 1, color=INK), cliponaxis=False,
+        traces.append(_trace(
+            go.Scatter, x=[0.0, shown[k, 0]], y=[0.0, shown[k, 1]], customdata=[W[k].tolist(), W[k].tolist()],
+            mode="lines+markers", name=names[k], showlegend=False, line=dict(color=class_color(k), width=4),
             marker=dict(symbol=["circle", "arrow"], angleref="previous", size=[0, 18], color=class_color(k)),
-            hovertemplate=f"w{_sub(k)} = (%{{customdata[0]:.3g}}, %{{customdata[1]:.3g}})<extra>{names[k]}</extra>"),
-            row=1, col=1)
-    fig.add_trace(go.Scatter(x=[x[0]], y=[x[1]], mode="markers+text", name="x", text=["x"], showlegend=False,
-                             textposition="bottom center", marker=dict(symbol="star", size=20, color=INK),
-                             cliponaxis=False), row=1, col=1)
-    texts = [f"w{_sub(k)}·x + b{_sub(k)} = {s:.3g}" + ("<br><b>← predicted</b>" if k == win else "")
+            hovertemplate=f"w{_sub(k)} = (%{{customdata[0]:.3g}}, %{{customdata[1]:.3g}})<extra>{names[k]}</extra>",
+            **left))
+    spots = _template_labels(shown, reach, x[:2])
+    for k, (spot, direction) in enumerate(spots):
+        vertical = "top" if direction[1] > 0.38 else "bottom" if direction[1] < -0.38 else "middle"
+        horizontal = "right" if direction[0] > 0.38 else "left" if direction[0] < -0.38 else "center"
+        traces.append(_trace(go.Scatter, x=[spot[0]], y=[spot[1]], mode="text", text=[f"w{_sub(k)}"],
+                             textposition=f"{vertical} {horizontal}", name=f"label w{_sub(k)}", showlegend=False,
+                             hoverinfo="skip", cliponaxis=False, textfont=dict(size=FONT_SIZE + 1, color=INK),
+                             **left))
+    traces.append(_trace(go.Scatter, x=[x[0]], y=[x[1]], mode="markers+text", name="x", text=["x"],
+                         showlegend=False, textposition="bottom center", cliponaxis=False,
+                         marker=dict(symbol="star", size=20, color=INK), **left))
+    texts = [f"w{_sub(k)}·x + b{_sub(k)} = {_num(s)}" + ("<br><b>← predicted</b>" if k == win else "")
              for k, s in enumerate(scores)]
-    fig.add_trace(go.Bar(
-        x=scores, y=names, orientation="h", text=texts, textposition="outside", constraintext="none",
+    traces.append(_trace(
+        go.Bar, x=scores, y=names, orientation="h", text=texts, textposition="outside", constraintext="none",
         cliponaxis=False, showlegend=False, name="scores", hovertemplate="%{y}: %{x:.3f}<extra></extra>",
         marker=dict(color=[class_color(k) for k in range(C)],
                     line=dict(color=[INK if k == win else class_color(k) for k in range(C)],
-                              width=[4 if k == win else 0 for k in range(C)]))), row=1, col=2)
-    reach = 1.3 * max(np.abs(shown).max(initial=0.0), np.abs(x).max(initial=0.0), 1e-6)
-    fig.update_xaxes(range=[-reach, reach], scaleanchor="y", scaleratio=1, constrain="domain",
-                     title_text="x₁", row=1, col=1)
-    fig.update_yaxes(range=[-reach, reach], constrain="domain", title_text="x₂", row=1, col=1)
-    fig.update_xaxes(range=_score_axis_range(scores), zeroline=True, zerolinewidth=2, zerolinecolor="#444",
-                     title_text="score", row=1, col=2)
-    fig.update_yaxes(autorange="reversed", row=1, col=2)
-    return _style(fig, height, subtitles=True)
+                              width=[4 if k == win else 0 for k in range(C)])), **right))
+    axes["xaxis"].update(_axis("x₁", range=[-reach, reach], scaleanchor="y", scaleratio=1, constrain="domain"))
+    axes["yaxis"].update(_axis("x₂", range=[-reach, reach], constrain="domain"))
+    axes["xaxis2"].update(_axis("score", range=_score_axis_range(scores), zeroline=True, zerolinewidth=2,
+                                zerolinecolor="#444"))
+    axes["yaxis2"].update(autorange="reversed")
+    return _figure(traces, _layout(traces, height, axes=axes, annotations=notes, subtitles=True))
 
 
 # ---------------------------------------------------------------- loss landscapes
@@ -458,75 +726,91 @@ def _extent(v) -> list[float]:
     return [float(np.nanmin(v)), float(np.nanmax(v))] if np.isfinite(v).any() else [-1.0, 1.0]
 
 
+def _hover_uv(axis_titles) -> str:
+    """'u=%{x:.3g}, v=%{y:.3g}' with the short names of the two landscape axes."""
+    u, v = (_short(t) for t in axis_titles)
+    return f"{u}=%{{x:.3g}}, {v}=%{{y:.3g}}"
+
+
 def _contour(alphas, betas, values, *, log_color: bool = False, showscale: bool = True,
-             colorscale="Viridis", colorbar: dict | None = None) -> go.Contour:
-    """Filled contour of values (A, B), alpha on x (z = values.T); log_color labels the bar in real losses."""
+             colorscale="Viridis", colorbar: dict | None = None, axis_titles=DEFAULT_UV,
+             axes: tuple[str, str] = ("x", "y")) -> go.Contour:
+    """Filled contour of values (A, B), alpha on x (z = values.T, float32); log_color labels the bar in real
+    losses."""
     z = _clean(values).T
     bar = {"title": dict(text="loss"), "thickness": 18, **(colorbar or {})}
-    hover = _HOVER_LOSS
+    hover = _hover_uv(axis_titles) + "<br>loss=%{z:.4g}<extra></extra>"
     if log_color:
         positive = z[z > 0]
         z = np.log10(np.where(np.isnan(z) | (z > 0), z, positive.min() if positive.size else 1.0))
         lo, hi = _extent(z)
         ticks = _log_ticks(lo, hi) if hi > lo else np.array([lo])
-        bar.update(tickvals=ticks, ticktext=[f"{10**t:.3g}" for t in ticks])
-        hover = "α=%{x:.3g}, β=%{y:.3g}<br>log₁₀ loss=%{z:.3f}<extra></extra>"
-    return go.Contour(x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float), z=z,
-                      ncontours=25, colorscale=colorscale, showscale=showscale, colorbar=bar, name="loss",
-                      hovertemplate=hover, line=dict(width=0.6, color="rgba(255,255,255,0.35)"))
+        bar.update(tickmode="array", tickvals=ticks.tolist(), ticktext=[_tick_label(10.0**t) for t in ticks])
+        hover = _hover_uv(axis_titles) + "<br>log₁₀ loss=%{z:.3f}<extra></extra>"
+    return _trace(go.Contour, x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float),
+                  z=_compact(z), ncontours=25, colorscale=colorscale, showscale=showscale, colorbar=bar,
+                  name="loss", hovertemplate=hover, line=dict(width=0.6, color="rgba(255,255,255,0.35)"),
+                  xaxis=axes[0], yaxis=axes[1])
 
 
-def _trajectory_traces(trajectory, current, showlegend: bool = True) -> list[go.Scatter]:
-    """Path (T, 2): white line on a black halo, a start circle; current (2,): a big red star."""
+def _trajectory_traces(trajectory, current, showlegend: bool = True, axis_titles=DEFAULT_UV,
+                       axes: tuple[str, str] = ("x", "y")) -> list[go.Scatter]:
+    """Path (T, 2): white line and white step dots on a thin dark outline; its start a big white disc under
+    everything (so a current star on the same spot leaves a white rim); current (2,): a big red star."""
     traces = []
+    on = dict(xaxis=axes[0], yaxis=axes[1])
     path = None if trajectory is None else _clean(trajectory).reshape(-1, 2)
     if path is not None and len(path):
         traces += [
-            go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines", line=dict(color="#000000", width=6),
-                       hoverinfo="skip", showlegend=showlegend, legendgroup="path", name="trajectory"),
-            go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name="trajectory",
-                       legendgroup="path", line=dict(color="#FFFFFF", width=3), showlegend=False,
-                       marker=dict(size=5, color="#FFFFFF", line=dict(color="#000000", width=1)),
-                       hovertemplate="α=%{x:.3g}, β=%{y:.3g}<extra>step %{pointNumber}</extra>"),
-            go.Scatter(x=path[:1, 0], y=path[:1, 1], mode="markers", name="start", showlegend=showlegend,
-                       legendgroup="start", cliponaxis=False,
-                       marker=dict(symbol="circle", size=14, color="#FFFFFF",
-                                   line=dict(color="#000000", width=2.5)))]
+            _trace(go.Scatter, x=path[:1, 0], y=path[:1, 1], mode="markers", name="start", showlegend=showlegend,
+                   legendgroup="start", cliponaxis=False, hovertemplate=_hover_uv(axis_titles) + "<extra>start</extra>",
+                   marker=dict(symbol="circle", size=30, color=WHITE, line=dict(color=HALO, width=2)), **on),
+            _trace(go.Scatter, x=path[:, 0], y=path[:, 1], mode="lines+markers", line=dict(color=HALO, width=5.5),
+                   marker=dict(size=7.5, color=HALO), hoverinfo="skip", showlegend=showlegend, legendgroup="path",
+                   name="trajectory", **on),
+            _trace(go.Scatter, x=path[:, 0], y=path[:, 1], mode="lines+markers", name="trajectory",
+                   legendgroup="path", line=dict(color=WHITE, width=3), showlegend=False,
+                   marker=dict(size=5, color=WHITE),
+                   hovertemplate=_hover_uv(axis_titles) + "<extra>step %{pointNumber}</extra>", **on)]
     if current is not None:
         c = _clean(current).reshape(2)
-        traces.append(go.Scatter(x=[c[0]], y=[c[1]], mode="markers", name="current", showlegend=showlegend,
-                                 legendgroup="current", cliponaxis=False,
-                                 marker=dict(symbol="star", size=24, color=STAR,
-                                             line=dict(color="#000", width=1.5))))
+        traces.append(_trace(go.Scatter, x=[c[0]], y=[c[1]], mode="markers", name="current", showlegend=showlegend,
+                             legendgroup="current", cliponaxis=False,
+                             hovertemplate=_hover_uv(axis_titles) + "<extra>current</extra>",
+                             marker=dict(symbol="star", size=24, color=STAR, line=dict(color="#000", width=1.5)),
+                             **on))
     return traces
 
 
 def landscape_figure(alphas, betas, values, *, title: str = "", trajectory=None, current=None,
-                     axis_titles=("α", "β"), height: int = 520, showscale: bool = True,
+                     axis_titles=DEFAULT_UV, height: int = 520, showscale: bool = True,
                      log_color: bool = False, colorscale="Viridis") -> go.Figure:
     """Contour of values (A, B) over alphas (A,) x betas (B,), optional path (T, 2) and current (2,)."""
-    fig = go.Figure(_contour(alphas, betas, values, log_color=log_color, showscale=showscale,
-                             colorscale=colorscale))
-    fig.add_traces(_trajectory_traces(trajectory, current))
-    fig.update_xaxes(range=_extent(alphas), title_text=axis_titles[0], showgrid=False)
-    fig.update_yaxes(range=_extent(betas), title_text=axis_titles[1], showgrid=False)
-    return _style(fig, height, title)
+    traces = [_contour(alphas, betas, values, log_color=log_color, showscale=showscale, colorscale=colorscale,
+                       axis_titles=axis_titles)]
+    traces += _trajectory_traces(trajectory, current, axis_titles=axis_titles)
+    axes = dict(xaxis=_axis(axis_titles[0], range=_extent(alphas), showgrid=False),
+                yaxis=_axis(axis_titles[1], range=_extent(betas), showgrid=False))
+    return _figure(traces, _layout(traces, height, title, axes=axes))
 
 
 def landscape_pair_figure(panels: dict, *, trajectory=None, current=None, height: int = 520,
-                          log_color: bool = False, axis_titles=("α", "β")) -> go.Figure:
+                          log_color: bool = False, axis_titles=DEFAULT_UV) -> go.Figure:
     """Side-by-side contours {title: (alphas (A,), betas (B,), values (A, B))}, one path overlaid on each."""
     if not panels:
         return _message_figure("no landscape to show", height)
-    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=list(panels), horizontal_spacing=0.16)
+    axes, notes = _panels([1] * len(panels), 0.16, list(panels))
+    traces = []
     for i, (alphas, betas, values) in enumerate(panels.values(), start=1):
-        right = fig.get_subplot(1, i).xaxis.domain[1]
-        fig.add_trace(_contour(alphas, betas, values, log_color=log_color,
-                               colorbar=dict(x=right + 0.01, len=0.85, y=0.46, thickness=14)), row=1, col=i)
-        fig.add_traces(_trajectory_traces(trajectory, current, showlegend=i == 1), rows=1, cols=i)
-        fig.update_xaxes(range=_extent(alphas), title_text=axis_titles[0], showgrid=False, row=1, col=i)
-        fig.update_yaxes(range=_extent(betas), title_text=axis_titles[1], showgrid=False, row=1, col=i)
-    return _style(fig, height, subtitles=True)
+        s = "" if i == 1 else str(i)
+        right = axes[f"xaxis{s}"]["domain"][1]
+        traces.append(_contour(alphas, betas, values, log_color=log_color, axis_titles=axis_titles,
+                               colorbar=dict(x=right + 0.01, len=0.85, y=0.46, thickness=14), axes=(f"x{s}", f"y{s}")))
+        traces += _trajectory_traces(trajectory, current, showlegend=i == 1, axis_titles=axis_titles,
+                                     axes=(f"x{s}", f"y{s}"))
+        axes[f"xaxis{s}"].update(_axis(axis_titles[0], range=_extent(alphas), showgrid=False))
+        axes[f"yaxis{s}"].update(_axis(axis_titles[1], range=_extent(betas), showgrid=False))
+    return _figure(traces, _layout(traces, height, axes=axes, annotations=notes, subtitles=True))
 
 
 def _grid_lookup(alphas, betas, values, coords) -> np.ndarray:
@@ -540,26 +824,36 @@ def _grid_lookup(alphas, betas, values, coords) -> np.ndarray:
 
 
 def surface3d_figure(alphas, betas, values, *, trajectory=None, trajectory_loss=None, title: str = "",
-                     height: int = 560) -> go.Figure:
+                     height: int = 560, axis_titles=DEFAULT_UV) -> go.Figure:
     """3-D surface of values (A, B) (z = values.T), optional path (T, 2) at heights trajectory_loss (T,)."""
     z = _clean(values)
-    fig = go.Figure(go.Surface(x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float), z=z.T,
-                               colorscale="Viridis", colorbar=dict(title=dict(text="loss"), thickness=18),
-                               name="loss", hovertemplate=_HOVER_LOSS))
+    hover = _hover_uv(axis_titles) + "<br>loss=%{z:.4g}<extra></extra>"
+    traces = [_trace(go.Surface, x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float),
+                     z=_compact(z.T), colorscale="Viridis", name="loss", hovertemplate=hover,
+                     colorbar=dict(title=dict(text="loss"), thickness=18))]
     path = None if trajectory is None else _clean(trajectory).reshape(-1, 2)
     if path is not None and len(path):
         h = (_grid_lookup(alphas, betas, z, path) if trajectory_loss is None
              else _clean(trajectory_loss).reshape(-1)[: len(path)])
         lift = 0.01 * float(np.ptp(_extent(z)))  # keep the path just above the surface
-        fig.add_trace(go.Scatter3d(x=path[: len(h), 0], y=path[: len(h), 1], z=h + lift, mode="lines+markers",
-                                   name="trajectory", showlegend=False, line=dict(color=STAR, width=7),
-                                   marker=dict(size=3, color=STAR)))
+        xy = dict(x=path[: len(h), 0], y=path[: len(h), 1])
+        xyz = dict(xy, z=h + 2 * lift)
+        traces += [  # the dark outline sits a little lower, so the white line covers it where they overlap
+            _trace(go.Scatter3d, mode="lines", name="trajectory outline", showlegend=False, hoverinfo="skip",
+                   line=dict(color=HALO, width=12), z=h + 0.5 * lift, **xy),
+            _trace(go.Scatter3d, mode="lines+markers", name="trajectory", showlegend=False, hovertemplate=hover,
+                   line=dict(color=WHITE, width=6), marker=dict(size=3, color=WHITE), **xyz),
+            _trace(go.Scatter3d, x=xyz["x"][:1], y=xyz["y"][:1], z=xyz["z"][:1], mode="markers", name="start",
+                   showlegend=False, hovertemplate=hover,
+                   marker=dict(size=9, color=WHITE, line=dict(color=HALO, width=2)))]
     axis = dict(title=dict(font=dict(size=TITLE_SIZE - 1)), tickfont=dict(size=14))
-    fig.update_layout(scene=dict(xaxis=dict(axis, title_text="α"), yaxis=dict(axis, title_text="β"),
-                                 zaxis=dict(axis, title_text="loss"), aspectmode="cube",
-                                 camera=dict(eye=dict(x=1.7, y=-1.7, z=1.1))))
-    _style(fig, height, title)
-    return fig.update_layout(margin=dict(l=10, r=10, b=10))
+    scene = dict(xaxis={**axis, "title": dict(axis["title"], text=axis_titles[0])},
+                 yaxis={**axis, "title": dict(axis["title"], text=axis_titles[1])},
+                 zaxis={**axis, "title": dict(axis["title"], text="loss")}, aspectmode="cube",
+                 camera=dict(eye=dict(x=1.7, y=-1.7, z=1.1)))
+    layout = _layout(traces, height, title, axes={}, scene=scene)
+    layout["margin"].update(l=10, r=10, b=10)
+    return _figure(traces, layout)
 
 
 # ---------------------------------------------------------------- learning-rate comparison
@@ -584,41 +878,113 @@ def _clip_path(coords, box) -> tuple[np.ndarray, np.ndarray | None]:
 
 
 def _run_label(run: dict) -> str:
-    """A run's label, plus '(diverged at step N)' when it diverged."""
+    """A run's label, with 'diverged at step N' when it diverged: 'α = 9 (too big, diverged at step 3)'."""
+    label, d = str(run.get("label", "run")), run.get("diverged_at")
+    if d is None:
+        return label
+    return label[:-1] + f", diverged at step {d})" if label.endswith(")") else label + f" (diverged at step {d})"
+
+
+def _diverged_at(run: dict) -> int | None:
     d = run.get("diverged_at")
-    return str(run.get("label", "run")) + ("" if d is None else f" (diverged at step {d})")
+    return None if d is None else max(int(d), 0)
+
+
+def _loss_view(runs: list[dict]) -> tuple[float, float]:
+    """[lo, hi] of the loss axis in log10 units: min positive loss shown / 2 up to 20 x the largest finite loss
+    of the runs that did not diverge (20 x the largest initial loss if all did)."""
+    losses = [_clean(run.get("loss", [])).reshape(-1) for run in runs]
+    calm = [v for v, run in zip(losses, runs) if _diverged_at(run) is None]
+    peaks = [np.nanmax(v) for v in calm if np.isfinite(v).any()]
+    if not peaks:
+        peaks = [v[0] for v in losses if len(v) and np.isfinite(v[0])]
+    top = 20.0 * max([p for p in peaks if p > 0] or [1.0])
+    shown = [v[: (len(v) if _diverged_at(r) is None else _diverged_at(r) + 1)] for v, r in zip(losses, runs)]
+    positive = np.concatenate([v[np.isfinite(v) & (v > 0) & (v <= top)] for v in shown] or [np.ones(0)])
+    bottom = float(positive.min()) / 2 if positive.size else top / 1000
+    return math.log10(min(bottom, top / 10)), math.log10(top)
+
+
+def _capped_curve(loss: np.ndarray, diverged_at: int | None, top: float) -> tuple[np.ndarray, np.ndarray,
+                                                                                       tuple | None]:
+    """Steps and losses of a curve up to diverged_at, cut where it first rises past top (interpolated in log
+    space), and where to put its '×' (None when it did not diverge)."""
+    steps = np.arange(len(loss), dtype=float)
+    if diverged_at is None:
+        return steps, loss, None
+    loss, steps = loss[: diverged_at + 1], steps[: diverged_at + 1]
+    with np.errstate(invalid="ignore"):
+        over = np.flatnonzero(~(loss <= top))  # above the view, or not finite
+    if over.size == 0:
+        ok = np.flatnonzero(np.isfinite(loss))
+        return steps, loss, ((steps[ok[-1]], loss[ok[-1]]) if ok.size else None)
+    i = int(over[0])
+    if i == 0:
+        return steps[:0], loss[:0], (0.0, top)
+    a = loss[i - 1]
+    t = ((math.log(top) - math.log(a)) / (math.log(loss[i]) - math.log(a))
+         if np.isfinite(loss[i]) and a > 0 else 1.0)
+    exit_step = steps[i - 1] + min(max(t, 0.0), 1.0)
+    return np.r_[steps[:i], exit_step], np.r_[loss[:i], top], (exit_step, top)
 
 
 def lr_comparison_figures(alphas, betas, values, runs: list[dict], *, height: int = 480,
                           log_color: bool = True, titles=("paths on the loss landscape", "loss per step"),
-                          ) -> tuple[go.Figure, go.Figure]:
+                          axis_titles=DEFAULT_UV) -> tuple[go.Figure, go.Figure]:
     """Runs {'label', 'coords' (T_k, 2), 'loss' (T_k,), 'diverged_at'}: their paths on one landscape
-    (values (A, B), clipped to the view, '×' where a path leaves it) and their loss curves (log y)."""
+    (values (A, B); a divergent path stops at diverged_at, every path at the edge of the view, '×' marking
+    where) and their loss curves (log y, capped above the runs that did not diverge; '×' where a divergent run
+    leaves the view or diverges). The second run ('good') is drawn last, then the first ('too small')."""
     box = (*_extent(alphas), *_extent(betas))
-    paths = landscape_figure(alphas, betas, values, height=height, log_color=log_color,
-                             colorscale=[[0.0, "#FFFFFF"], [1.0, "#8C8C8C"]])
-    curves = go.Figure()
-    for r, run in enumerate(runs):
+    lo, hi = _loss_view(runs)
+    top = 10.0**hi
+    order = [r for r in range(len(runs)) if r > 1] + [r for r in (0, 1) if r < len(runs)]
+    paths, curves = [], []
+    for r in order:
+        run = runs[r]
         color, label, group = RUN_COLORS[r % len(RUN_COLORS)], _run_label(run), f"run{r}"
-        path, exit_point = _clip_path(run.get("coords", np.zeros((0, 2))), box)
-        paths.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=label,
-                                   legendgroup=group, line=dict(color=color, width=3.5),
-                                   marker=dict(size=5, color=color)))
+        width = 4.5 if r < 2 else 3.0
+        d = _diverged_at(run)
+        coords = np.asarray(run.get("coords", np.zeros((0, 2))), dtype=float).reshape(-1, 2)
+        coords = coords if d is None else coords[: d + 1]
+        path, exit_point = _clip_path(coords, box)
+        if exit_point is None and d is not None and len(path):
+            exit_point = path[-1]
+        common = dict(legendgroup=group, legendrank=r + 1)
+        paths += [
+            _trace(go.Scatter, x=path[:, 0], y=path[:, 1], mode="lines", showlegend=False, hoverinfo="skip",
+                   name=f"{label}: outline", line=dict(color=WHITE, width=width + 3), **common),
+            _trace(go.Scatter, x=path[:, 0], y=path[:, 1], mode="lines+markers", name=label,
+                   line=dict(color=color, width=width), marker=dict(size=width + 1.5, color=color),
+                   hovertemplate=_hover_uv(axis_titles) + "<extra>step %{pointNumber}</extra>", **common)]
         if exit_point is not None:
-            paths.add_trace(go.Scatter(x=exit_point[:1], y=exit_point[1:], mode="markers", showlegend=False,
-                                       legendgroup=group, name=f"{label}: leaves the view", cliponaxis=False,
-                                       marker=dict(symbol="x", size=18, color=color,
-                                                   line=dict(color="#FFF", width=1))))
+            paths.append(_trace(go.Scatter, x=exit_point[:1], y=exit_point[1:], mode="markers", showlegend=False,
+                                name=f"{label}: leaves the view", cliponaxis=False, hoverinfo="skip",
+                                marker=dict(symbol="x", size=18, color=color, line=dict(color=WHITE, width=1.5)),
+                                **common))
         loss = _clean(run.get("loss", [])).reshape(-1)
         loss[loss <= 0] = np.nan  # a log axis cannot show them
-        curves.add_trace(go.Scatter(x=np.arange(len(loss)), y=loss, mode="lines", name=label,
-                                    legendgroup=group, line=dict(color=color, width=3)))
-        ok = np.flatnonzero(np.isfinite(loss))
-        if run.get("diverged_at") is not None and ok.size:
-            curves.add_trace(go.Scatter(x=ok[-1:], y=loss[ok[-1:]], mode="markers", showlegend=False,
-                                        legendgroup=group, name=f"{label}: diverged", cliponaxis=False,
-                                        marker=dict(symbol="x", size=18, color=color)))
-    all_losses = np.concatenate([_clean(run.get("loss", [])).reshape(-1) for run in runs] or [np.ones(1)])
-    curves.update_xaxes(title_text="step")
-    curves.update_yaxes(title_text="loss", **_log_axis(all_losses))
-    return _style(paths, height, titles[0]), _style(curves, height, titles[1])
+        steps, shown, cross = _capped_curve(loss, d, top)
+        curves.append(_trace(go.Scatter, x=steps, y=shown, mode="lines", name=label, line=dict(color=color,
+                             width=width - 0.5), hovertemplate="step %{x:.0f}: %{y:.4g}<extra></extra>", **common))
+        if cross is not None:
+            curves.append(_trace(go.Scatter, x=[float(cross[0])], y=[float(cross[1])], mode="markers",
+                                 showlegend=False, name=f"{label}: diverged", cliponaxis=False, hoverinfo="skip",
+                                 marker=dict(symbol="x", size=18, color=color), **common))
+    last = max([len(np.asarray(run.get("loss", [])).reshape(-1)) - 1 for run in runs] or [1])
+    legend = dict(legend_below=True, legend_width=560.0, bottom=62)
+    curve_axes = dict(xaxis=_axis("step", range=_step_range(last)), yaxis=_axis("loss", **_log_axis(bounds=(lo, hi))))
+    # equal aspect: the plot is as wide as it is tall (in data units); at the nominal 600 px width its domain
+    # ends where the square does, so the colour bar sits right beside it (not at the far right of the figure)
+    layout = _layout(paths, height, titles[0], axes={}, **legend)
+    plot_px = height - layout["margin"]["t"] - layout["margin"]["b"]
+    aspect = (box[1] - box[0]) / max(box[3] - box[2], 1e-300)
+    right = float(np.clip(plot_px * aspect / (600 - 70 - 30), 0.4, 0.8))
+    layout = _layout(paths, height, titles[0], **legend, axes=dict(
+        xaxis=_axis(axis_titles[0], range=_extent(alphas), showgrid=False, scaleanchor="y", scaleratio=1,
+                    constrain="domain", constraintoward="left", domain=[0.0, right]),
+        yaxis=_axis(axis_titles[1], range=_extent(betas), showgrid=False, constrain="domain")))
+    contour = _contour(alphas, betas, values, log_color=log_color, axis_titles=axis_titles,
+                       colorbar=dict(x=right + 0.02, xanchor="left", thickness=16))
+    paths.insert(0, contour)
+    return (_figure(paths, layout), _figure(curves, _layout(curves, height, titles[1], axes=curve_axes, **legend)))

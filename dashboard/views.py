@@ -73,7 +73,7 @@ def training_animation(ctx: Context) -> go.Figure:
     frames = animation_frames(hist)
     return figures.classifier_animation(
         ctx.X, ctx.y, hist.W[frames], hist.b[frames], ctx.bounds, frames, losses=hist.loss,
-        accuracies=hist.accuracy, class_names=ctx.class_names, test_losses=hist.test_loss)
+        accuracies=hist.accuracy, class_names=ctx.class_names, test_losses=hist.test_loss, start_step=ctx.t)
 
 
 def loss_curves(ctx: Context, t: int, log_y: bool = False) -> go.Figure:
@@ -104,7 +104,7 @@ def landscape_scene(ctx: Context) -> LandscapeScene:
                                                            axis_titles=axis, log_color=cfg.log_color)}
     if cfg.show3d:
         s = surfaces[cfg.loss]
-        out["landscape_3d"] = figures.surface3d_figure(s.alphas, s.betas, s.values, trajectory=coords,
+        out["landscape_3d"] = figures.surface3d_figure(s.alphas, s.betas, s.values, trajectory=coords, axis_titles=axis,
                                                        title=LOSS_LABELS[cfg.loss])
     mid = len(surfaces["svm"].alphas) // 2
     return LandscapeScene(out, extent, {k: float(s.values[mid, mid]) for k, s in surfaces.items()})
