@@ -77,7 +77,8 @@ st.caption("Each row wₖ of W is a template; the score is how well x matches it
 
 # ------------------------------------------------------------------ editable W (as in the CS231n demo)
 res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)
-with st.expander("Edit W and b directly — the current gradient is shown beside each entry", expanded=False):
+if st.toggle("Edit W and b directly (the current gradient is shown beside each entry)",
+             key=state.seed("edit_W", False), help="As in the CS231n demo: type a new value into the table"):
     table = pd.DataFrame({
         "class": [f"class {k}" for k in range(cfg.n_classes)],
         "w₁": ctx.W[:, 0], "w₂": ctx.W[:, 1], "b": ctx.b,
