@@ -8,26 +8,16 @@ Target (issue #2): loss_surface <= 1.0x floor and >= 20x faster than the loop; <
 """
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import numpy as np
+from timing import best_of  # benchmarks/timing.py (run these scripts as python benchmarks/NAME.py)
 
 from linviz.landscape import loss_surface, random_directions
 from linviz.losses import LOSSES
 
 R, N, C, D = 101, 1000, 3, 2
 ROWS = 5  # rows of the naive loop actually timed; the full loop takes tens of seconds
-
-
-def best_of(fn, repeat=7):
-    fn()  # warm up
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), float(np.median(times))
 
 
 def exp_floor(rng) -> float:

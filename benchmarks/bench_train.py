@@ -8,24 +8,13 @@ torch is a benchmark extra only:  pip install torch==2.13.0
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
+from timing import best_of, interleaved  # benchmarks/timing.py (run these scripts as python benchmarks/NAME.py)
 
 from linviz.datasets import make_dataset
 from linviz.train import train
 
 N, C, STEPS, LR, REG = 1000, 3, 1000, 0.1, 1e-3
-
-
-def best_of(fn, repeat=5):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), float(np.median(times))
 
 
 def torch_train(torch, X, y, W0, b0):
@@ -48,15 +37,18 @@ def main():
     X, y = make_dataset("blobs", N, noise=1.0, seed=0, n_classes=C)
     rng = np.random.default_rng(0)
     W0, b0 = 0.01 * rng.standard_normal((C, 2)), np.zeros(C)
-    ours, ours_med = best_of(lambda: train(X, y, loss="softmax", reg=REG, lr=LR, steps=STEPS, W0=W0, b0=b0))
-    print(f"linviz  {STEPS} steps: {ours*1e3:7.1f} ms (median {ours_med*1e3:.1f})")
+    ours_fn = lambda: train(X, y, loss="softmax", reg=REG, lr=LR, steps=STEPS, W0=W0, b0=b0)  # noqa: E731
     try:
         import torch
     except ImportError:
+        ours, ours_med = best_of(ours_fn)
+        print(f"linviz  {STEPS} steps: {ours*1e3:7.1f} ms (median {ours_med*1e3:.1f})")
         print("torch not installed: pip install torch==2.13.0 to measure the ratio")
         return
     torch.set_num_threads(1)
-    theirs, theirs_med = best_of(lambda: torch_train(torch, X, y, W0, b0))
+    res = interleaved({"linviz": ours_fn, "torch": lambda: torch_train(torch, X, y, W0, b0)})
+    (ours, ours_med), (theirs, theirs_med) = res["linviz"], res["torch"]
+    print(f"linviz  {STEPS} steps: {ours*1e3:7.1f} ms (median {ours_med*1e3:.1f})")
     h = train(X, y, loss="softmax", reg=REG, lr=LR, steps=STEPS, W0=W0, b0=b0)
     W_t, losses_t = torch_train(torch, X, y, W0, b0)
     agree = np.abs(h.W[-1] - W_t).max()

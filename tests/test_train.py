@@ -118,3 +118,26 @@ def test_bad_arguments(data, kwargs, message):
     X, y = data
     with pytest.raises(ValueError, match=message):
         train(X, y, **kwargs)
+
+
+@pytest.mark.parametrize("loss", ["softmax", "svm", "ova"])
+@pytest.mark.parametrize("penalty", ["l2", "l1", "none"])
+def test_training_kernel_equals_the_public_loss(loss, penalty):
+    from linviz.losses import LOSSES, ClassMajor
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((50, 3)), rng.integers(0, 4, 50)
+    W, b = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    value, dW, db, n_correct = ClassMajor(loss, X, y, 4, 0.3, penalty, 0.8)(W, b)
+    r = LOSSES[loss](W, b, X, y, reg=0.3, penalty=penalty, margin=0.8)
+    assert value == pytest.approx(r.loss, rel=1e-12)
+    np.testing.assert_allclose(dW, r.dW, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(db, r.db, rtol=1e-10, atol=1e-14)
+    assert n_correct == np.sum(np.argmax(r.scores, axis=1) == y)
+
+
+def test_training_kernel_ties_follow_argmax():
+    from linviz.losses import ClassMajor
+    X, y = np.ones((6, 2)), np.array([0, 1, 2, 0, 1, 2])
+    for kind in ("softmax", "svm", "ova"):
+        # W = 0: every class ties, argmax picks class 0, so exactly the two class-0 examples are right
+        assert ClassMajor(kind, X, y, 3, 0.0, "none", 1.0)(np.zeros((3, 2)), np.zeros(3))[3] == 2
