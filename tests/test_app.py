@@ -1,6 +1,5 @@
 """Headless app tests: every page renders, reacts to each control type, and keeps the URL in sync."""
 import json
-import os
 from pathlib import Path
 
 import pytest
