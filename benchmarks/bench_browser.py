@@ -14,7 +14,8 @@ driven by one headless Debian Chromium (software rendering, like a laptop withou
 
 Targets: (a) linviz median <= 300 ms and <= 1.5x reference; (b) <= 5 s; (d) >= 20 fps.
 
-    python benchmarks/bench_browser.py
+    python benchmarks/bench_browser.py            # everything
+    python benchmarks/bench_browser.py --slider   # (a) only
 """
 from __future__ import annotations
 
@@ -285,6 +286,7 @@ def verdict(ok: bool) -> str:
 
 
 def main():
+    quick = "--slider" in sys.argv[1:]  # only (a), for a quick comparison while tuning
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")
     servers = []
@@ -300,8 +302,8 @@ def main():
             lin = slider_latency(browser, app.url + "/?t=20&lr=0.01", LR_LABEL, 2)
             base = slider_latency(browser, ref.url + "/", "Phase", 1)
             # (c), (d)
-            sizes = payloads(browser, app.url)
-            anim = playback(browser, app.url)
+            sizes = {} if quick else payloads(browser, app.url)
+            anim = None if quick else playback(browser, app.url)
         finally:
             browser.close()
             for s in servers:
@@ -326,6 +328,8 @@ def main():
           "receives the run's last message)")
     print(f"    (lr stepped {lin['values']}; reference phase {base['values']}; "
           f"charts with new data each change: >= {lin['changed']} of 2 / {base['changed']} of 1)")
+    if quick:
+        return
     print()
     print("(b) `streamlit run` process start -> first chart drawn (fresh browser context, cold cache)")
     print(f"    {'app':<34} {'healthy':>8} {'1st chart':>10} {'all charts':>11} {'| warm reload':>13}")

@@ -41,7 +41,17 @@ def context() -> views.Context:
 
 
 def chart(fig, key: str, **kwargs):
-    """st.plotly_chart with the project's defaults (PNG download at 2x from the modebar)."""
+    """st.plotly_chart with the project's defaults (PNG download at 2x from the modebar). A selectable chart
+    gets the click, hover and drag modes Streamlit's chart component would set, so that the component leaves
+    the layout as it is and the browser draws the figure once (see figures.LAYOUT_STYLE)."""
+    if kwargs.get("on_select", "ignore") != "ignore":
+        modes = kwargs.get("selection_mode", ("points", "box", "lasso"))
+        modes = (modes,) if isinstance(modes, str) else tuple(modes)
+        points = "points" in modes
+        fig.update_layout(clickmode=fig.layout.clickmode or ("event+select" if points else "none"),
+                          hovermode=fig.layout.hovermode or "closest",
+                          dragmode=fig.layout.dragmode or ("pan" if points else "select" if "box" in modes
+                                                           else "lasso"))
     return st.plotly_chart(fig, key=key, config=PLOT_CONFIG, theme=None, **kwargs)
 
 

@@ -12,6 +12,7 @@ misspelt property still fails the test suite. Panels are laid out by `_panels`, 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -32,38 +33,100 @@ _OUTLINE = dict(color=HALO, width=1.2)
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _LEGEND_TYPES = ("scatter", "bar", "scatter3d")
-_LEGEND_ROW_PX = 26
+_LEGEND_ROW_PX = 32
+_AUTOMARGIN_BOTTOM = 64  # px under an x-axis title (the template's standoff 15): see _layout
+_COLORBAR_MARGIN = 100  # px right of the plot for a colour bar with its tick labels
+_CONTROLS_MARGIN = 150  # px under the animation's plot: step axis, then the play button and the step slider
+_AUTOMARGIN_TOP = 15  # px more above the classifier's plot: its top tick label under the legend
 
 
-def _slim_template() -> dict:
-    """plotly_white without the defaults of trace types these figures never draw (~1.5 kB instead of 7 kB)."""
+def _style() -> tuple[dict, dict]:
+    """plotly_white's layout and trace defaults, for the trace types these figures draw (no colorscales)."""
     full = pio.templates["plotly_white"].to_plotly_json()
     keep = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
-            "xaxis", "yaxis", "scene", "shapedefaults", "annotationdefaults", "title")
-    data = {kind: [{k: v for k, v in spec.items() if k != "colorscale"} for spec in full["data"][kind]]
+            "xaxis", "yaxis", "scene", "shapedefaults", "annotationdefaults")
+    data = {kind: {k: v for k, v in full["data"][kind][0].items() if k not in ("type", "colorscale")}
             for kind in ("bar", "contour", "heatmap", "surface", "scatter3d") if kind in full["data"]}
-    return {"data": data, "layout": {k: full["layout"][k] for k in keep if k in full["layout"]}}
+    return {k: full["layout"][k] for k in keep if k in full["layout"]}, data
 
 
-TEMPLATE = _slim_template()
+# The look of plotly_white, written into every figure instead of referenced as layout.template: the browser then
+# draws a figure once. Streamlit hands each new figure to Plotly twice (the second time a fresh copy with the
+# width it measured); Plotly.react redraws everything for a new template object or for arrays it cannot compare,
+# but nothing for a layout without template, arrays as JSON lists and an unchanged layout.datarevision.
+LAYOUT_STYLE, TRACE_STYLE = _style()
+PLAIN_MAX = 4000  # arrays of at most this many numbers go out as JSON lists; longer ones stay base64
+_CARTESIAN = re.compile(r"[xy]axis\d*")
+_ORIENTED = frozenset({"bar"})  # Plotly draws no grid on the category axis of these unless told to
 
 
 # ---------------------------------------------------------------- building blocks
 def _trace(kind, **props):
-    """A trace of type kind (go.Scatter, ...) built without property validation (~10-20x faster)."""
-    return kind(_validate=False, **props)
+    """A trace of type kind (go.Scatter, ...) built without property validation (~10-20x faster), with the
+    style defaults of its type and short arrays as plain lists."""
+    style = TRACE_STYLE.get(kind._path_str if hasattr(kind, "_path_str") else "")
+    return kind(_validate=False, **_under(style, _lists(props)) if style else _lists(props))
 
 
 def _figure(data, layout: dict, frames: list[dict] | None = None) -> go.Figure:
-    """go.Figure of prebuilt traces and a complete layout dict, without validation; frames are plain dicts."""
-    fig = go.Figure(data=data, layout=layout, _validate=False)
+    """go.Figure of prebuilt traces and a complete layout dict (LAYOUT_STYLE written in), without validation;
+    frames are plain dicts."""
+    fig = go.Figure(data=data, layout=_styled(layout, data, animated=bool(frames)), _validate=False)
     if frames:
         objs = tuple(go.Frame(_validate=False, **f) for f in frames)
         if hasattr(fig, "_frame_objs"):  # the public setter re-validates every frame (~60 ms for 100)
             fig._frame_objs = objs  # their data stay plain dicts: read them through fig.to_dict()["frames"]
         else:  # pragma: no cover - a future Plotly without the private attribute
             fig.frames = frames
-    return fig
+    return fig.update_layout(template=None)  # (a layout without any would get plotly's default template)
+
+
+def _under(default, own):
+    """`own` over `default`: dictionaries merged at every depth, anything else `own` when given."""
+    if isinstance(default, dict) and isinstance(own, dict):
+        return {**default, **{k: _under(default.get(k), v) for k, v in own.items()}}
+    return default if own is None else own
+
+
+def _lists(value):
+    """numpy arrays of at most PLAIN_MAX numbers (also inside dicts) as lists; float32 to its 7 digits."""
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if not isinstance(value, np.ndarray) or value.size > PLAIN_MAX or value.dtype.kind not in "iufb":
+        return value
+    if value.dtype == np.float32:
+        return [float(f"{v:.7g}") for v in value.ravel()] if value.ndim == 1 else [_lists(r) for r in value]
+    return value.tolist()
+
+
+def _styled(layout: dict, traces, animated: bool = False) -> dict:
+    """layout over LAYOUT_STYLE: axis defaults under every cartesian axis, item defaults under every annotation
+    and shape, scene defaults only for a 3-D figure; a constant datarevision unless animated."""
+    style = dict(LAYOUT_STYLE)
+    axis_style = {k: style.pop(k) for k in ("xaxis", "yaxis")}
+    items = {"annotations": style.pop("annotationdefaults"), "shapes": style.pop("shapedefaults")}
+    scene = style.pop("scene")
+    out = _under(style, layout)
+    no_grid = set()
+    for t in traces:  # the category axis of bars: no grid or zero line, as Plotly draws it without a template
+        if t.type in _ORIENTED:
+            ref = (t.yaxis or "y") if t.orientation == "h" else (t.xaxis or "x")
+            no_grid.add(ref[0] + "axis" + ref[1:])
+    for name in [k for k in out if _CARTESIAN.fullmatch(k)]:
+        own = out[name]
+        axis = _under(axis_style[name[0] + "axis"], own)
+        plain = name in no_grid
+        axis.setdefault("showgrid", not plain or any(k in own for k in ("gridcolor", "gridwidth", "griddash")))
+        axis.setdefault("zeroline", not plain or any(k in own for k in ("zerolinecolor", "zerolinewidth")))
+        out[name] = axis
+    for key, default in items.items():
+        if out.get(key):
+            out[key] = [_under(default, a) for a in out[key]]
+    if any(t.type in ("surface", "scatter3d") for t in traces):
+        out["scene"] = _under(scene, out.get("scene") or {})
+    if not animated:
+        out.setdefault("datarevision", UIREVISION)
+    return out
 
 
 def class_color(k: int) -> str:
@@ -194,11 +257,16 @@ def _layout(traces, height: int, title: str = "", *, axes: dict, annotations=(),
     legend = dict(orientation="h", x=0.0, xanchor="left", yref="container", font=dict(size=FONT_SIZE))
     if legend_below:
         rows = _legend_rows(labels, legend_width, px_per_char=8.0)
-        top, bottom = max(title_px + (34 if subtitles else 10), 36), bottom + _LEGEND_ROW_PX * rows
+        top = max(title_px + (34 if subtitles else 10), 36)
+        bottom = max(bottom, _AUTOMARGIN_BOTTOM) + _LEGEND_ROW_PX * rows
         legend.update(y=8 / height, yanchor="bottom", font=dict(size=FONT_SIZE - 1), tracegroupgap=0)
     else:
         top = max(title_px + 30 * _legend_rows(labels, legend_width) + (34 if subtitles else 10), 36)
         legend.update(y=1.0 - title_px / height, yanchor="top")
+        # an x-axis title needs the bottom margin Plotly's automargin would otherwise grow to, by drawing the
+        # whole figure a second time (~40% of its time in the browser)
+        if any(name.startswith("xaxis") and (ax.get("title") or {}).get("text") for name, ax in axes.items()):
+            bottom = max(bottom, _AUTOMARGIN_BOTTOM)
     styled = {}
     for name, ax in axes.items():
         if name.startswith(("xaxis", "yaxis")):
@@ -206,10 +274,10 @@ def _layout(traces, height: int, title: str = "", *, axes: dict, annotations=(),
                   "title": {**ax.get("title", {}), "font": dict(size=TITLE_SIZE - 1)}}
         styled[name] = ax
     layout = dict(
-        template=TEMPLATE, height=height, font=dict(size=FONT_SIZE), uirevision=UIREVISION,
+        height=height, font=dict(size=FONT_SIZE), uirevision=UIREVISION,
         title=dict(text=title, font=dict(size=TITLE_SIZE + 1), x=0.01, xanchor="left", y=1.0,
                    yref="container", yanchor="top", pad=dict(t=12)),
-        margin=dict(l=70, r=30, t=top, b=bottom), hoverlabel=dict(font=dict(size=FONT_SIZE - 1)),
+        margin=dict(l=80, r=30, t=top, b=bottom), hoverlabel=dict(font=dict(size=FONT_SIZE - 1)),
         legend=legend, **styled, **extra)
     if annotations:
         layout["annotations"] = list(annotations)
@@ -372,18 +440,13 @@ def _point_traces(X, y, C: int, names: list[str], test: bool = False,
     return traces
 
 
-def _anchors(ux: float, uy: float) -> dict:
-    """xanchor/yanchor that put a label on the side of a point that direction (ux, uy) points to."""
-    return dict(xanchor="left" if ux > 0.38 else "right" if ux < -0.38 else "center",
-                yanchor="bottom" if uy > 0.38 else "top" if uy < -0.38 else "middle")
-
-
-def _normal_annotations(W, b, bounds) -> list[dict]:
-    """Per class an arrow w_k (~12% of the view width) from the point of its line nearest the view centre,
-    and a small, see-through label 'w_k' just past the arrow head, on the side away from the line."""
+def _normal_traces(W, b, bounds) -> list[go.Scatter]:
+    """Per class an arrow w_k (15% of the view width) from the point of its line nearest the view centre, then
+    one text trace with the labels 'w_k' just past the arrow heads, on the side away from the line. Traces, not
+    annotations: a browser draws these ~4x faster."""
     box = _box(bounds)
-    centre, length = _centre(bounds), 0.12 * (box[1] - box[0])
-    notes, labels = [], []
+    centre, length = _centre(bounds), 0.15 * (box[1] - box[0])
+    arrows, heads, texts, positions = [], [], [], []
     for k, (w, bk) in enumerate(zip(*_safe_params(W, b))):
         seg = _segment_xy(float(w[0]), float(w[1]), float(bk), box)
         if seg is None:
@@ -393,15 +456,27 @@ def _normal_annotations(W, b, bounds) -> list[dict]:
         tail = p + np.clip(np.dot(centre - p, d) / max(np.dot(d, d), 1e-300), 0.0, 1.0) * d
         unit = w / np.hypot(*w)
         head = tail + length * unit
-        notes.append(dict(x=float(head[0]), y=float(head[1]), ax=float(tail[0]), ay=float(tail[1]), xref="x",
-                          yref="y", axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.1,
-                          arrowwidth=3, arrowcolor=class_color(k)))
-        labels.append(dict(x=float(head[0]), y=float(head[1]), xref="x", yref="y", text=f"w{_sub(k)}",
-                           showarrow=False, xshift=7 * float(unit[0]), yshift=7 * float(unit[1]),
-                           bgcolor="rgba(255,255,255,0.55)", bordercolor=class_color(k), borderwidth=1,
-                           borderpad=1, font=dict(size=FONT_SIZE - 1, color=INK),
-                           **_anchors(float(unit[0]), float(unit[1]))))
-    return notes + labels
+        arrows.append(_trace(go.Scatter, x=[float(tail[0]), float(head[0])], y=[float(tail[1]), float(head[1])],
+                             mode="lines+markers", name=f"normal w{_sub(k)}", showlegend=False, hoverinfo="skip",
+                             cliponaxis=False, line=dict(color=class_color(k), width=3.5),
+                             marker=dict(symbol=["circle", "arrow"], angleref="previous", size=[0, 16],
+                                         color=class_color(k))))
+        heads.append((float(head[0]), float(head[1])))
+        texts.append(f"w{_sub(k)}")
+        positions.append(_text_position(float(unit[0]), float(unit[1])))
+    if not heads:
+        return arrows
+    labels = _trace(go.Scatter, x=[h[0] for h in heads], y=[h[1] for h in heads], mode="text", text=texts,
+                    textposition=positions, name="normal labels", showlegend=False, hoverinfo="skip",
+                    cliponaxis=False, textfont=dict(size=FONT_SIZE, color=INK, weight="bold", shadow="auto"))
+    return arrows + [labels]
+
+
+def _text_position(ux: float, uy: float) -> str:
+    """A scatter textposition that puts a label on the side of its point that direction (ux, uy) points to."""
+    vertical = "top" if uy > 0.38 else "bottom" if uy < -0.38 else "middle"
+    horizontal = "right" if ux > 0.38 else "left" if ux < -0.38 else "center"
+    return f"{vertical} {horizontal}"
 
 
 def _input_axes(bounds, x: str = "xaxis", y: str = "yaxis") -> dict:
@@ -427,7 +502,7 @@ def _selected_traces(p, index: int) -> list[go.Scatter]:
     common = dict(x=[float(p[0])], y=[float(p[1])], mode="markers", cliponaxis=False)
     return [_trace(go.Scatter, name="ring halo", showlegend=False, hoverinfo="skip",
                    marker=dict(symbol="circle-open", size=26, color=WHITE, line=dict(width=7.5)), **common),
-            _trace(go.Scatter, name="selected", customdata=[int(index)],
+            _trace(go.Scatter, name="selected", customdata=[int(index)], showlegend=False,  # legend: one row
                    marker=dict(symbol="circle-open", size=26, color=INK, line=dict(width=3.5)),
                    hovertemplate="selected example #%{customdata}<extra></extra>", **common)]
 
@@ -446,11 +521,14 @@ def classifier_figure(X, y, W, b, bounds, *, X_test=None, y_test=None, selected:
         traces += _point_traces(X_test, y_test, C, names, test=True)
         traces.append(_trace(go.Scatter, x=[None], y=[None], mode="markers", name="test (hollow)",
                              marker=dict(symbol="circle-open", size=10, color=GREY, line=dict(width=2.5))))
+    if show_normals:
+        traces += _normal_traces(W, b, bounds)
     X = np.asarray(X, dtype=float).reshape(-1, 2)
     if selected is not None and 0 <= int(selected) < len(X):
         traces += _selected_traces(X[int(selected)], int(selected))
-    notes = _normal_annotations(W, b, bounds) if show_normals else []
-    return _figure(traces, _layout(traces, height, title, axes=_input_axes(bounds), annotations=notes))
+    layout = _layout(traces, height, title, axes=_input_axes(bounds), legend_width=520.0)
+    layout["margin"]["t"] += _AUTOMARGIN_TOP  # what automargin would grow it to, without a second drawing
+    return _figure(traces, layout)
 
 
 # ---------------------------------------------------------------- training playback and curves
@@ -581,9 +659,12 @@ def classifier_animation(X, y, Ws, bs, bounds, steps, *, losses, accuracies, cla
     axes["yaxis2"].update(_axis("loss", **(_log_axis(all_losses) if log_y
                                            else dict(type="linear", range=_finite_range(all_losses)))))
     axes["yaxis3"].update(_axis("accuracy", range=[0, 1.05], tickformat=".0%", tickmode="auto", showgrid=False))
-    layout = _layout(traces, height, axes=axes, annotations=titles, subtitles=True, bottom=125,
+    layout = _layout(traces, height, axes=axes, annotations=titles, subtitles=True, bottom=_CONTROLS_MARGIN,
                      legend_width=900.0)
-    plot_px = max(height - layout["margin"]["t"] - 125, 100)
+    # room for what automargin would otherwise grow the margins to: the accuracy axis' labels on the right,
+    # the second legend row on top
+    layout["margin"].update(r=60, t=layout["margin"]["t"] + 26)
+    plot_px = max(height - layout["margin"]["t"] - _CONTROLS_MARGIN, 100)
     layout.update(_animation_controls(labels, frame_ms, y=-70 / plot_px, active=f0))
     return _figure(traces, layout, frames)
 
@@ -694,10 +775,9 @@ def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figu
             **left))
     spots = _template_labels(shown, reach, x[:2])
     for k, (spot, direction) in enumerate(spots):
-        vertical = "top" if direction[1] > 0.38 else "bottom" if direction[1] < -0.38 else "middle"
-        horizontal = "right" if direction[0] > 0.38 else "left" if direction[0] < -0.38 else "center"
         traces.append(_trace(go.Scatter, x=[spot[0]], y=[spot[1]], mode="text", text=[f"w{_sub(k)}"],
-                             textposition=f"{vertical} {horizontal}", name=f"label w{_sub(k)}", showlegend=False,
+                             textposition=_text_position(float(direction[0]), float(direction[1])),
+                             name=f"label w{_sub(k)}", showlegend=False,
                              hoverinfo="skip", cliponaxis=False, textfont=dict(size=FONT_SIZE + 1, color=INK),
                              **left))
     traces.append(_trace(go.Scatter, x=[x[0]], y=[x[1]], mode="markers+text", name="x", text=["x"],
@@ -810,7 +890,9 @@ def landscape_pair_figure(panels: dict, *, trajectory=None, current=None, height
                                      axes=(f"x{s}", f"y{s}"))
         axes[f"xaxis{s}"].update(_axis(axis_titles[0], range=_extent(alphas), showgrid=False))
         axes[f"yaxis{s}"].update(_axis(axis_titles[1], range=_extent(betas), showgrid=False))
-    return _figure(traces, _layout(traces, height, axes=axes, annotations=notes, subtitles=True))
+    layout = _layout(traces, height, axes=axes, annotations=notes, subtitles=True)
+    layout["margin"]["r"] = _COLORBAR_MARGIN  # the last panel's colour bar sits right of the plot area
+    return _figure(traces, layout)
 
 
 def _grid_lookup(alphas, betas, values, coords) -> np.ndarray:
@@ -852,7 +934,7 @@ def surface3d_figure(alphas, betas, values, *, trajectory=None, trajectory_loss=
                  zaxis={**axis, "title": dict(axis["title"], text="loss")}, aspectmode="cube",
                  camera=dict(eye=dict(x=1.7, y=-1.7, z=1.1)))
     layout = _layout(traces, height, title, axes={}, scene=scene)
-    layout["margin"].update(l=10, r=10, b=10)
+    layout["margin"].update(l=10, r=_COLORBAR_MARGIN, b=10)
     return _figure(traces, layout)
 
 

@@ -117,6 +117,29 @@ def _evaluate(kind, W, b, X, y, reg, penalty, margin) -> LossResult:
     )
 
 
+def losses_along(kind, Ws, bs, X, y, reg, penalty, margin, chunk: int = 1 << 20) -> tuple[np.ndarray, np.ndarray]:
+    """Unchecked: the loss (data + reg) and the number of correct predictions at each of T parameter sets
+    Ws (T, C, D), bs (T, C), in a few vectorized passes (a training run's test curve) instead of T calls."""
+    T, C = bs.shape
+    N = X.shape[0]
+    loss, correct = np.empty(T), np.empty(T, dtype=int)
+    step = max(1, chunk // max(N * C, 1))
+    for lo in range(0, T, step):
+        W, b = Ws[lo:lo + step], bs[lo:lo + step]
+        S = (np.einsum("nd,tcd->tnc", X, W) + b[:, None, :]).reshape(-1, C)  # (t * N, C)
+        yy = np.tile(y, len(b))
+        if kind == "softmax":
+            per_example = softmax_from_scores(S, yy)[0]
+        elif kind == "svm":
+            per_example = svm_from_scores(S, yy, margin)[0]
+        else:
+            per_example = ova_from_scores(S, yy, margin)[0]
+        loss[lo:lo + step] = per_example.reshape(len(b), N).mean(axis=1)
+        loss[lo:lo + step] += [PENALTIES[penalty](Wt, reg)[0] for Wt in W]
+        correct[lo:lo + step] = (np.argmax(S, axis=1) == yy).reshape(len(b), N).sum(axis=1)
+    return loss, correct
+
+
 def _checked(kind, W, b, X, y, reg, penalty, margin) -> LossResult:
     X, y = check_data(X, y)
     W, b = check_params(W, b, D=X.shape[1])

@@ -12,7 +12,7 @@ import numpy as np
 
 from linviz import optim
 from linviz._checks import check_choice, check_data, check_nonnegative, check_params
-from linviz.losses import PENALTIES, ClassMajor, _evaluate, canonical_loss_name
+from linviz.losses import PENALTIES, ClassMajor, _evaluate, canonical_loss_name, losses_along
 from linviz.model import init_params
 
 OPTIMIZER_ALIASES = {"gd": "sgd"}
@@ -98,25 +98,27 @@ class Trainer:
         self.loss_evaluations = 0
         C = W0.shape[0]
         self._kernel = ClassMajor(self.kind, self.X, self.y, C, self.reg, penalty, self.margin)
-        self._test_kernel = None if self.test is None else ClassMajor(
-            self.kind, *self.test, C, self.reg, penalty, self.margin)
         self._W, self._b = [W0.copy()], [b0.copy()]
         with np.errstate(all="ignore"):
             self._current = self._kernel(W0, b0)  # (loss, dW, db, n_correct) at the current parameters
         if not math.isfinite(self._current[0]):
             raise ValueError("the loss at the initial parameters is not finite")
         self._loss, self._correct = [self._current[0]], [self._current[3]]
-        self._test_loss, self._test_correct = [], []
-        self._record_test(W0, b0)
+        self._test_loss, self._test_correct = np.empty(0), np.empty(0, dtype=int)  # W[0 .. len - 1]
         self._grad_norm, self._lr, self._batches = [], [], []
         self._history: History | None = None
 
     # ------------------------------------------------------------ internals
-    def _record_test(self, W, b):
-        if self._test_kernel is not None:
-            loss, _, _, n_correct = self._test_kernel(W, b)
-            self._test_loss.append(loss)
-            self._test_correct.append(n_correct)
+    def _test_curves(self) -> tuple[np.ndarray, np.ndarray]:
+        """Test loss and correct count at every recorded W, the new ones all at once (not once per step)."""
+        done = len(self._test_loss)
+        if done < len(self._W):
+            with np.errstate(all="ignore"):
+                loss, correct = losses_along(self.kind, np.stack(self._W[done:]), np.stack(self._b[done:]),
+                                             *self.test, self.reg, self.penalty, self.margin)
+            self._test_loss = np.r_[self._test_loss, loss]
+            self._test_correct = np.r_[self._test_correct, correct]
+        return self._test_loss, self._test_correct
 
     def _next_batch(self) -> np.ndarray:
         if self.batch_size is None:
@@ -163,7 +165,6 @@ class Trainer:
                 self.diverged_at = t + 1
                 self._history = None
                 return False
-            self._record_test(W_new, b_new)
         self._current = new
         self._W.append(W_new)
         self._b.append(b_new)
@@ -186,13 +187,14 @@ class Trainer:
     def history(self) -> History:
         if self._history is None:
             has_test = self.test is not None
+            test_loss, test_correct = self._test_curves() if has_test else (None, None)
             self._history = History(
                 W=np.stack(self._W), b=np.stack(self._b), loss=np.array(self._loss),
                 accuracy=np.array(self._correct) / len(self.y), grad_norm=np.array(self._grad_norm),
                 lr=np.array(self._lr), batch_indices=tuple(self._batches),
                 loss_evaluations=self.loss_evaluations, diverged_at=self.diverged_at,
-                test_loss=np.array(self._test_loss) if has_test else None,
-                test_accuracy=np.array(self._test_correct) / len(self.test[1]) if has_test else None,
+                test_loss=test_loss.copy() if has_test else None,
+                test_accuracy=test_correct / len(self.test[1]) if has_test else None,
             )
         return self._history
 

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from linviz.datasets import make_dataset
-from linviz.losses import softmax_loss, svm_loss
+from linviz.losses import get_loss, losses_along, softmax_loss, svm_loss
 from linviz.optim import OPTIMIZERS
 from linviz.train import Trainer, train
 
@@ -97,6 +97,33 @@ def test_schedule_and_test_set(data):
     np.testing.assert_allclose(h.lr, [1, 1, 1, 1, .5, .5, .5, .5, .25, .25])
     assert h.test_loss.shape == (11,) and h.test_accuracy.shape == (11,)
     assert h.test_loss[0] == pytest.approx(softmax_loss(h.W[0], h.b[0], X[90:], y[90:]).loss)
+
+
+@pytest.mark.parametrize("loss", ["softmax", "svm", "ova"])
+@pytest.mark.parametrize("penalty", ["l2", "l1", "none"])
+def test_test_curves_equal_a_loss_evaluation_at_every_step(data, loss, penalty):
+    """The test curves are computed for all steps at once; each value is the loss at that step's W, b."""
+    X, y = data
+    tr = Trainer(X[:80], y[:80], loss=loss, reg=0.05, penalty=penalty, lr=0.5, batch_size=16, seed=3,
+                 X_test=X[80:], y_test=y[80:])
+    tr.run(7)
+    first = tr.history  # computed for 8 parameter sets, then extended by 5 more
+    tr.run(5)
+    h = tr.history
+    np.testing.assert_array_equal(first.test_loss, h.test_loss[:8])
+    for t in range(h.steps + 1):
+        r = get_loss(loss)(h.W[t], h.b[t], X[80:], y[80:], reg=0.05, penalty=penalty)
+        assert h.test_loss[t] == pytest.approx(r.loss, rel=1e-12, abs=1e-15)
+        assert h.test_accuracy[t] == np.mean(np.argmax(r.scores, axis=1) == y[80:])
+
+
+def test_losses_along_in_chunks_is_the_same(data):
+    X, y = data
+    Ws, bs = np.random.default_rng(0).normal(size=(2, 9, 3, 2)), np.random.default_rng(1).normal(size=(9, 3))
+    whole = losses_along("svm", Ws[0], bs, X, y, 0.1, "l2", 1.0)
+    pieces = losses_along("svm", Ws[0], bs, X, y, 0.1, "l2", 1.0, chunk=1)  # one parameter set per pass
+    np.testing.assert_array_equal(whole[1], pieces[1])
+    np.testing.assert_allclose(whole[0], pieces[0], rtol=1e-14)
 
 
 def test_reg_shrinks_weights(data):
