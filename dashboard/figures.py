@@ -45,8 +45,10 @@ def _style() -> tuple[dict, dict]:
     full = pio.templates["plotly_white"].to_plotly_json()
     keep = ("autotypenumbers", "colorway", "font", "hovermode", "hoverlabel", "paper_bgcolor", "plot_bgcolor",
             "xaxis", "yaxis", "scene", "shapedefaults", "annotationdefaults")
+    # (not scatter3d's: its only defaults are for line and marker colour bars, and a trace given a colorbar
+    # gets a colour scale and a colour bar of its own)
     data = {kind: {k: v for k, v in full["data"][kind][0].items() if k not in ("type", "colorscale")}
-            for kind in ("bar", "contour", "heatmap", "surface", "scatter3d") if kind in full["data"]}
+            for kind in ("bar", "contour", "heatmap", "surface") if kind in full["data"]}
     return {k: full["layout"][k] for k in keep if k in full["layout"]}, data
 
 
@@ -1010,7 +1012,7 @@ def _capped_curve(loss: np.ndarray, diverged_at: int | None, top: float) -> tupl
     return np.r_[steps[:i], exit_step], np.r_[loss[:i], top], (exit_step, top)
 
 
-def lr_comparison_figures(alphas, betas, values, runs: list[dict], *, height: int = 480,
+def lr_comparison_figures(alphas, betas, values, runs: list[dict], *, height: int = 520,
                           log_color: bool = True, titles=("paths on the loss landscape", "loss per step"),
                           axis_titles=DEFAULT_UV) -> tuple[go.Figure, go.Figure]:
     """Runs {'label', 'coords' (T_k, 2), 'loss' (T_k,), 'diverged_at'}: their paths on one landscape
@@ -1054,7 +1056,7 @@ def lr_comparison_figures(alphas, betas, values, runs: list[dict], *, height: in
                                  showlegend=False, name=f"{label}: diverged", cliponaxis=False, hoverinfo="skip",
                                  marker=dict(symbol="x", size=18, color=color), **common))
     last = max([len(np.asarray(run.get("loss", [])).reshape(-1)) - 1 for run in runs] or [1])
-    legend = dict(legend_below=True, legend_width=560.0, bottom=62)
+    legend = dict(legend_below=True, legend_width=430.0, bottom=62)  # the plot's width in a half-page column
     curve_axes = dict(xaxis=_axis("step", range=_step_range(last)), yaxis=_axis("loss", **_log_axis(bounds=(lo, hi))))
     # equal aspect: the plot is as wide as it is tall (in data units); at the nominal 600 px width its domain
     # ends where the square does, so the colour bar sits right beside it (not at the far right of the figure)

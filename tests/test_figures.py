@@ -605,7 +605,7 @@ def test_lr_comparison_legends_below_and_plot_height():
     for fig in F.lr_comparison_figures(alphas, betas, values, runs):
         lay = fig.layout
         assert lay.legend.orientation == "h" and lay.legend.yanchor == "bottom" and lay.legend.y < 0.1
-        assert lay.height == 480 and lay.height - lay.margin.t - lay.margin.b >= 290
+        assert lay.height == 520 and lay.height - lay.margin.t - lay.margin.b >= 290
         assert lay.margin.b >= 60 + 26  # room for at least one legend row under the axis title
     F.lr_comparison_figures(alphas, betas, values, [])
     F.lr_comparison_figures(alphas, betas, values, [dict(label="one", coords=np.zeros((1, 2)), loss=[1.0],

@@ -41,6 +41,21 @@ CHART_STATE_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyC
                       paths: gd ? [...gd.querySelectorAll('.scatterlayer path.js-line, .barlayer path')]
                                     .map(p => p.getAttribute('d')).join('|') : ''}; })"""
 
+# Per live chart, how many px Plotly's automargin grew each side (l, r, t, b) of the margins its figure asks for.
+MARGIN_GROWTH_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .filter(c => !c.closest('[data-stale="true"]'))
+  .map(c => { const fl = c.querySelector('.js-plotly-plot')._fullLayout;
+              return Object.fromEntries(['l', 'r', 't', 'b'].map(s => [s, fl._size[s] - fl.margin[s]])); })"""
+# url, the number of Plotly charts it draws (at least); none of them may need automargin to grow a margin
+MARGIN_CASES = [
+    pytest.param("/", 2, id="classifier"),
+    pytest.param("/?t=20", 2, id="classifier_t20"),
+    pytest.param("/training", 2, id="training"),
+    pytest.param("/landscape", 1, id="landscape"),
+    pytest.param("/landscape?show3d=true", 2, id="landscape_3d"),
+    pytest.param("/learning_rates", 2, id="learning_rates"),
+]
+
 
 def open_page(page: Page, base: str, path: str = "/", n_charts: int = 1, heading: str | None = None) -> None:
     """Load a page and wait until its run is over and its charts are drawn."""
@@ -67,6 +82,14 @@ def wait_changed(page: Page, field: str, charts: str = "all") -> None:
         if (now.length !== old.length) return false;
         const idx = '{charts}' === 'all' ? now.map((_, i) => i) : [0];
         return idx.every(i => now[i].{field} !== old[i].{field}); }}""", polling=100)
+
+
+def margin_growth(page: Page, settle_ms: int = 500) -> list[dict]:
+    """MARGIN_GROWTH_JS once it has not changed for settle_ms (a redraw for automargin may still be on)."""
+    page.wait_for_function(f"""() => {{ const now = JSON.stringify(({MARGIN_GROWTH_JS})());
+        if (now !== window.__margins) {{ window.__margins = now; window.__since = performance.now(); return false; }}
+        return performance.now() - window.__since >= {settle_ms}; }}""", polling=100)
+    return page.evaluate(MARGIN_GROWTH_JS)
 
 
 def query(page: Page) -> dict[str, str]:
@@ -182,3 +205,14 @@ def test_bad_url_parameter_warns_and_falls_back(app_page: Page, app_server):
     expect(app_page).not_to_have_url(re.compile("banana"))
     assert_no_errors(app_page)
 
+
+@pytest.mark.parametrize(("path", "n_charts"), MARGIN_CASES)
+def test_charts_are_drawn_with_the_margins_they_ask_for(app_page: Page, app_server, path, n_charts):
+    # when automargin has to grow a margin, Plotly draws the whole figure a second time (twice the drawing time)
+    open_page(app_page, app_server.url, path, n_charts)
+    growth = margin_growth(app_page)
+    assert len(growth) >= n_charts, f"{path} drew {len(growth)} charts, expected {n_charts}"
+    grown = [f"chart {i}: " + ", ".join(f"{side} {px:+.1f} px" for side, px in g.items())
+             for i, g in enumerate(growth) if max(g.values()) > 1]
+    assert not grown, f"on {path} Plotly's automargin grew the margins the figures ask for: {'; '.join(grown)}"
+    assert_no_errors(app_page)
