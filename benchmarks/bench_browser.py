@@ -39,7 +39,7 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-b
 VIEWPORT = {"width": 1600, "height": 1000}
 CHANGES, WARMUP = 15, 2
 QUIET_MS = 300  # no chart mutation for this long = the re-render is over (not counted in the latency)
-PAGES = {"Classifier": ("/", 2), "Loss": ("/loss", 0), "Training": ("/training", 2),
+PAGES = {"Classifier": ("/", 1), "Loss": ("/loss", 0), "Training": ("/training", 2),
          "Landscape": ("/landscape", 1), "Learning rates": ("/learning_rates", 2)}  # url path, charts drawn
 LR_LABEL = "Learning rate α"
 
@@ -294,12 +294,12 @@ def main():
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # (b) first: each app is started while the other is idle, the browser already running
-            app, start_app = first_render(browser, "dashboard/app.py", "/", 2)
+            app, start_app = first_render(browser, "dashboard/app.py", "/", 1)
             servers.append(app)
             ref, start_ref = first_render(browser, "benchmarks/reference_app.py", "/", 1)
             servers.append(ref)
             # (a)
-            lin = slider_latency(browser, app.url + "/?t=20&lr=0.01", LR_LABEL, 2)
+            lin = slider_latency(browser, app.url + "/?t=20&lr=0.01", LR_LABEL, 1)
             base = slider_latency(browser, ref.url + "/", "Phase", 1)
             # (c), (d)
             sizes = {} if quick else payloads(browser, app.url)
@@ -317,7 +317,7 @@ def main():
           f"(after {WARMUP} warm-up)")
     print(f"    {'app':<34} {'charts':>6} {'median':>8} {'p90':>8} {'min':>7} {'max':>7} "
           f"{'| request sent':>14} {'run done':>9}")
-    rows = [("linviz Classifier (lr, t = 20)", lin, 2), ("reference (1 heatmap + 300 pts)", base, 1)]
+    rows = [("linviz Classifier (lr, t = 20)", lin, 1), ("reference (1 heatmap + 300 pts)", base, 1)]
     for label, r, n in rows:
         print(f"    {label:<34} {n:>6} {r['median']:>6.0f}ms {r['p90']:>6.0f}ms {r['min']:>5.0f}ms "
               f"{r['max']:>5.0f}ms {r['sent']:>12.0f}ms {r['rerun']:>7.0f}ms")
@@ -327,7 +327,7 @@ def main():
     print("    (request sent / run done: medians of keydown -> the browser sends the rerun request / "
           "receives the run's last message)")
     print(f"    (lr stepped {lin['values']}; reference phase {base['values']}; "
-          f"charts with new data each change: >= {lin['changed']} of 2 / {base['changed']} of 1)")
+          f"charts with new data each change: >= {lin['changed']} of 1 / {base['changed']} of 1)")
     if quick:
         return
     print()

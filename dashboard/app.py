@@ -43,9 +43,12 @@ def guarded(fn):
 # The shared sidebar is drawn here, in the entry script, so its widgets keep their state across
 # pages; a page run on its own (as in tests) draws it itself.
 state.set_sidebar_drawn(False)
+state.defer_url(True)
 guarded(common.sidebar)
 state.set_sidebar_drawn(True)
 try:
     guarded(page.run)
 finally:
     state.set_sidebar_drawn(False)
+    state.defer_url(False)
+    guarded(state.publish_url)

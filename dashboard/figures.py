@@ -37,6 +37,7 @@ _LEGEND_ROW_PX = 32
 _AUTOMARGIN_BOTTOM = 64  # px under an x-axis title (the template's standoff 15): see _layout
 _COLORBAR_MARGIN = 100  # px right of the plot for a colour bar with its tick labels
 _CONTROLS_MARGIN = 150  # px under the animation's plot: step axis, then the play button and the step slider
+_SCORE_LINE_PX = 24  # px per line of scores under the visual view's title
 _AUTOMARGIN_TOP = 15  # px more above the classifier's plot: its top tick label under the legend
 
 
@@ -509,12 +510,10 @@ def _selected_traces(p, index: int) -> list[go.Scatter]:
                    hovertemplate="selected example #%{customdata}<extra></extra>", **common)]
 
 
-def classifier_figure(X, y, W, b, bounds, *, X_test=None, y_test=None, selected: int | None = None,
-                      class_names=None, show_normals: bool = True, score_class: int | None = None,
-                      height: int = 600, title: str = "") -> go.Figure:
-    """Geometric viewpoint: regions, lines w_k.x + b_k = 0, normals, points X (N, 2); W (C, 2), b (C,)."""
-    C = len(np.asarray(b).reshape(-1))
-    names = _names(class_names, C)
+def _classifier_traces(X, y, W, b, bounds, *, X_test=None, y_test=None, selected: int | None = None,
+                       names: list[str], show_normals: bool = True, score_class: int | None = None) -> list:
+    """The geometric view's traces (see classifier_figure)."""
+    C = len(names)
     show_score = isinstance(score_class, (int, np.integer)) and 0 <= score_class < C
     traces = [_score_heatmap(W, b, bounds, int(score_class))] if show_score else []
     traces += _geometry_traces(W, b, bounds, names, alpha=0.08 if show_score else 0.18)
@@ -528,6 +527,16 @@ def classifier_figure(X, y, W, b, bounds, *, X_test=None, y_test=None, selected:
     X = np.asarray(X, dtype=float).reshape(-1, 2)
     if selected is not None and 0 <= int(selected) < len(X):
         traces += _selected_traces(X[int(selected)], int(selected))
+    return traces
+
+
+def classifier_figure(X, y, W, b, bounds, *, X_test=None, y_test=None, selected: int | None = None,
+                      class_names=None, show_normals: bool = True, score_class: int | None = None,
+                      height: int = 600, title: str = "") -> go.Figure:
+    """Geometric viewpoint: regions, lines w_k.x + b_k = 0, normals, points X (N, 2); W (C, 2), b (C,)."""
+    names = _names(class_names, len(np.asarray(b).reshape(-1)))
+    traces = _classifier_traces(X, y, W, b, bounds, X_test=X_test, y_test=y_test, selected=selected, names=names,
+                                show_normals=show_normals, score_class=score_class)
     layout = _layout(traces, height, title, axes=_input_axes(bounds), legend_width=520.0)
     layout["margin"]["t"] += _AUTOMARGIN_TOP  # what automargin would grow it to, without a second drawing
     return _figure(traces, layout)
@@ -751,6 +760,45 @@ def _template_labels(tips: np.ndarray, reach: float, avoid: np.ndarray) -> list[
     return out
 
 
+def _template_traces(W, b, x, names: list[str], axes: tuple[str, str] = ("x", "y")) -> tuple[list, float, str]:
+    """The visual viewpoint's panel: arrows 0 -> w_k (C, 2) drawn to the scale of the point x (2,), a label
+    'w_k' past each tip, and x as a star. Returns (traces, reach: the panel's half-width, title)."""
+    W = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2)
+    b, x = (np.nan_to_num(np.asarray(a, dtype=float)).reshape(-1) for a in (b, x))
+    # templates are drawn to the scale of x, so tiny initial weights stay visible; the title says so
+    w_len, x_len = np.linalg.norm(W, axis=1).max(initial=0.0), float(np.linalg.norm(x[:2]))
+    zoom = x_len / w_len if w_len > 0 and x_len > 0 else 1.0
+    zoom = 10.0 ** np.round(np.log10(zoom)) if not 0.2 <= zoom <= 5 else 1.0
+    shown = W * zoom
+    reach = 1.3 * max(np.abs(shown).max(initial=0.0), np.abs(x[:2]).max(initial=0.0), 1e-6)
+    title = "templates wₖ and the point x" + ("" if zoom == 1 else f" (wₖ drawn ×{_num(zoom, 1)})")
+    on = dict(xaxis=axes[0], yaxis=axes[1])
+    traces = []
+    for k in range(len(b)):
+        traces.append(_trace(
+            go.Scatter, x=[0.0, shown[k, 0]], y=[0.0, shown[k, 1]], customdata=[W[k].tolist(), W[k].tolist()],
+            mode="lines+markers", name=names[k], showlegend=False, line=dict(color=class_color(k), width=4),
+            marker=dict(symbol=["circle", "arrow"], angleref="previous", size=[0, 18], color=class_color(k)),
+            hovertemplate=f"w{_sub(k)} = (%{{customdata[0]:.3g}}, %{{customdata[1]:.3g}})<extra>{names[k]}</extra>",
+            **on))
+    for k, (spot, direction) in enumerate(_template_labels(shown, reach, x[:2])):
+        traces.append(_trace(go.Scatter, x=[spot[0]], y=[spot[1]], mode="text", text=[f"w{_sub(k)}"],
+                             textposition=_text_position(float(direction[0]), float(direction[1])),
+                             name=f"label w{_sub(k)}", showlegend=False, hoverinfo="skip", cliponaxis=False,
+                             textfont=dict(size=FONT_SIZE + 1, color=INK), **on))
+    traces.append(_trace(go.Scatter, x=[x[0]], y=[x[1]], mode="markers+text", name="x", text=["x"],
+                         showlegend=False, textposition="bottom center", cliponaxis=False, hoverinfo="skip",
+                         marker=dict(symbol="star", size=20, color=INK), **on))
+    return traces, reach, title
+
+
+def _template_axes(reach: float, x: str = "xaxis", y: str = "yaxis") -> dict:
+    """Square axes [-reach, reach]² for the templates panel."""
+    return {x: _axis("x₁", range=[-reach, reach], scaleanchor=y.replace("axis", ""), scaleratio=1,
+                     constrain="domain"),
+            y: _axis("x₂", range=[-reach, reach], constrain="domain")}
+
+
 def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figure:
     """Visual viewpoint: templates w_k (C, 2) as arrows with the point x (2,), and bars s_k = w_k.x + b_k."""
     W = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2)
@@ -758,33 +806,8 @@ def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figu
     C, names = len(b), _names(class_names, len(b))
     scores = W @ x[:2] + b
     win = int(np.argmax(scores))
-    # templates are drawn to the scale of x, so tiny initial weights stay visible; the title says so
-    w_len, x_len = np.linalg.norm(W, axis=1).max(initial=0.0), float(np.linalg.norm(x[:2]))
-    zoom = x_len / w_len if w_len > 0 and x_len > 0 else 1.0
-    zoom = 10.0 ** np.round(np.log10(zoom)) if not 0.2 <= zoom <= 5 else 1.0
-    shown = W * zoom
-    reach = 1.3 * max(np.abs(shown).max(initial=0.0), np.abs(x[:2]).max(initial=0.0), 1e-6)
-    left_title = "templates wₖ and the point x" + ("" if zoom == 1 else f" (wₖ drawn ×{_num(zoom, 1)})")
+    traces, reach, left_title = _template_traces(W, b, x, names)
     axes, notes = _panels([0.4, 0.6], 0.14, (left_title, "scores sₖ = wₖ·x + bₖ"))
-    left, right = dict(xaxis="x", yaxis="y"), dict(xaxis="x2", yaxis="y2")
-    traces = []
-    for k in range(C):
-        traces.append(_trace(
-            go.Scatter, x=[0.0, shown[k, 0]], y=[0.0, shown[k, 1]], customdata=[W[k].tolist(), W[k].tolist()],
-            mode="lines+markers", name=names[k], showlegend=False, line=dict(color=class_color(k), width=4),
-            marker=dict(symbol=["circle", "arrow"], angleref="previous", size=[0, 18], color=class_color(k)),
-            hovertemplate=f"w{_sub(k)} = (%{{customdata[0]:.3g}}, %{{customdata[1]:.3g}})<extra>{names[k]}</extra>",
-            **left))
-    spots = _template_labels(shown, reach, x[:2])
-    for k, (spot, direction) in enumerate(spots):
-        traces.append(_trace(go.Scatter, x=[spot[0]], y=[spot[1]], mode="text", text=[f"w{_sub(k)}"],
-                             textposition=_text_position(float(direction[0]), float(direction[1])),
-                             name=f"label w{_sub(k)}", showlegend=False,
-                             hoverinfo="skip", cliponaxis=False, textfont=dict(size=FONT_SIZE + 1, color=INK),
-                             **left))
-    traces.append(_trace(go.Scatter, x=[x[0]], y=[x[1]], mode="markers+text", name="x", text=["x"],
-                         showlegend=False, textposition="bottom center", cliponaxis=False,
-                         marker=dict(symbol="star", size=20, color=INK), **left))
     texts = [f"w{_sub(k)}·x + b{_sub(k)} = {_num(s)}" + ("<br><b>← predicted</b>" if k == win else "")
              for k, s in enumerate(scores)]
     traces.append(_trace(
@@ -792,13 +815,44 @@ def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figu
         cliponaxis=False, showlegend=False, name="scores", hovertemplate="%{y}: %{x:.3f}<extra></extra>",
         marker=dict(color=[class_color(k) for k in range(C)],
                     line=dict(color=[INK if k == win else class_color(k) for k in range(C)],
-                              width=[4 if k == win else 0 for k in range(C)])), **right))
-    axes["xaxis"].update(_axis("x₁", range=[-reach, reach], scaleanchor="y", scaleratio=1, constrain="domain"))
-    axes["yaxis"].update(_axis("x₂", range=[-reach, reach], constrain="domain"))
+                              width=[4 if k == win else 0 for k in range(C)])), xaxis="x2", yaxis="y2"))
+    for name, axis in _template_axes(reach).items():
+        axes[name].update(axis)
     axes["xaxis2"].update(_axis("score", range=_score_axis_range(scores), zeroline=True, zerolinewidth=2,
                                 zerolinecolor="#444"))
     axes["yaxis2"].update(autorange="reversed")
     return _figure(traces, _layout(traces, height, axes=axes, annotations=notes, subtitles=True))
+
+
+def classifier_views_figure(X, y, W, b, bounds, *, selected: int, X_test=None, y_test=None, class_names=None,
+                            score_class: int | None = None, height: int = 560) -> go.Figure:
+    """The Classifier page's pictures in one figure (one chart for the browser to draw instead of two):
+    the geometric view of classifier_figure on the left, the visual view (templates w_k and the selected point
+    X[selected], with its scores s_k) on the right."""
+    X = np.asarray(X, dtype=float).reshape(-1, 2)
+    selected = int(np.clip(selected, 0, len(X) - 1))
+    names = _names(class_names, len(np.asarray(b).reshape(-1)))
+    traces = _classifier_traces(X, y, W, b, bounds, X_test=X_test, y_test=y_test, selected=selected,
+                                names=names, score_class=score_class)
+    visual, reach, title = _template_traces(W, b, X[selected], names, axes=("x2", "y2"))
+    scores = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2) @ X[selected] + np.nan_to_num(
+        np.asarray(b, dtype=float)).reshape(-1)
+    lines = _score_lines(scores)
+    axes, notes = _panels([0.58, 0.42], 0.12, ("geometric: hyperplanes cutting the plane",
+                                               "<br>".join(["visual: " + title, *lines])))
+    for name, axis in {**_input_axes(bounds), **_template_axes(reach, "xaxis2", "yaxis2")}.items():
+        axes[name].update(axis)
+    layout = _layout(traces + visual, height, axes=axes, annotations=notes, subtitles=True, legend_width=900.0)
+    layout["margin"]["t"] += _SCORE_LINE_PX * len(lines)
+    return _figure(traces + visual, layout)
+
+
+def _score_lines(scores, per_line: int = 3) -> list[str]:
+    """'s₀ = 0.932 · s₁ = −0.766 · ...' in the class colours, the largest in bold, per_line scores a line."""
+    win = int(np.argmax(scores))
+    items = [f'<span style="color:{class_color(k)}">{"<b>" if k == win else ""}s{_sub(k)} = {_num(v)}'
+             f'{"</b>" if k == win else ""}</span>' for k, v in enumerate(scores)]
+    return [" · ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
 
 
 # ---------------------------------------------------------------- loss landscapes

@@ -14,6 +14,7 @@ from dashboard.config import DEFAULT, Config, from_query, to_query, validate
 _CFG = "_config"
 _WARN = "_warnings"
 _MESSAGES = "_messages"
+_DEFER_URL = "_defer_url"
 
 
 def load() -> Config:
@@ -57,10 +58,23 @@ def commit(cfg: Config) -> tuple[Config, list[str]]:
     """Validate, store, and mirror to the URL; returns the stored Config and repair messages."""
     cfg, warnings = validate(cfg)
     st.session_state[_CFG] = cfg
-    query = to_query(cfg)
+    if not st.session_state.get(_DEFER_URL):
+        publish_url()
+    return cfg, warnings
+
+
+def defer_url(defer: bool) -> None:
+    """While deferred, commit() leaves the address bar to publish_url(). The entry script defers it to the end
+    of the run: a new address makes the browser re-render the whole app, which then no longer delays the
+    charts (~10% of a slider change's latency)."""
+    st.session_state[_DEFER_URL] = defer
+
+
+def publish_url() -> None:
+    """Mirror the stored Config to the URL (if it changed)."""
+    query = to_query(load())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
-    return cfg, warnings
 
 
 def flash(message: str) -> None:

@@ -53,7 +53,15 @@ def load(cfg: Config) -> Context:
     return Context(cfg, X, y, Xt, yt, bounds, hist, min(cfg.t, hist.steps))
 
 
+def classifier_views(ctx: Context, score_class: int | None = None) -> go.Figure:
+    """The Classifier page's chart: the geometric and the visual view side by side, in one figure."""
+    return figures.classifier_views_figure(
+        ctx.X, ctx.y, ctx.W, ctx.b, ctx.bounds, X_test=ctx.X_test, y_test=ctx.y_test,
+        selected=min(ctx.cfg.point, len(ctx.X) - 1), class_names=ctx.class_names, score_class=score_class)
+
+
 def classifier_scene(ctx: Context, score_class: int | None = None) -> dict[str, go.Figure]:
+    """The geometric and the visual view as separate figures (for export)."""
     point = min(ctx.cfg.point, len(ctx.X) - 1)
     return {
         "classifier": figures.classifier_figure(
@@ -152,6 +160,7 @@ def all_figures(cfg: Config) -> dict[str, go.Figure]:
     """Every figure the dashboard draws for this Config, by name (for the export command)."""
     ctx = load(cfg)
     out = dict(classifier_scene(ctx))
+    out["classifier_views"] = classifier_views(ctx)
     out["training_animation"] = training_animation(ctx)
     out["loss_curves"] = loss_curves(ctx, ctx.t)
     out.update(landscape_scene(replace(ctx, cfg=cfg.replace(show3d=True))).figures)

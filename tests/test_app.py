@@ -122,7 +122,7 @@ def test_an_unexpected_error_is_a_short_message_not_a_traceback(monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.delenv("LINVIZ_RAISE")
-    monkeypatch.setattr(views, "classifier_scene", broken)
+    monkeypatch.setattr(views, "classifier_views", broken)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception

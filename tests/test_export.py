@@ -10,8 +10,8 @@ from dashboard.config import DEFAULT
 
 def test_all_figures_has_every_view():
     figs = views.all_figures(DEFAULT.replace(steps=20))
-    assert set(figs) == {"classifier", "templates", "training_animation", "loss_curves", "landscape_pair",
-                         "landscape_3d", "lr_landscape", "lr_curves"}
+    assert set(figs) == {"classifier", "templates", "classifier_views", "training_animation", "loss_curves",
+                         "landscape_pair", "landscape_3d", "lr_landscape", "lr_curves"}
     assert all(fig.data for fig in figs.values())
 
 

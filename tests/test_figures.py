@@ -411,6 +411,29 @@ def test_templates_label_format_and_crowded_arrows():
         assert min(others) > 0.05 * reach
 
 
+def test_classifier_views_figure_is_both_views_in_one_chart():
+    W, b, X, y = problem(C=3)
+    fig = F.classifier_views_figure(X, y, W, b, BOUNDS, X_test=X[:10], y_test=y[:10], selected=7)
+    geometric = F.classifier_figure(X, y, W, b, BOUNDS, X_test=X[:10], y_test=y[:10], selected=7)
+    visual = F.templates_figure(W, b, X[7])
+    left = [t for t in fig.data if (t.xaxis or "x") == "x"]
+    right = [t for t in fig.data if t.xaxis == "x2"]
+    assert len(left) + len(right) == len(fig.data)
+    assert [t.name for t in left] == [t.name for t in geometric.data]  # the geometric view, as it is
+    assert [t.name for t in right] == [t.name for t in visual.data if t.type == "scatter"]  # its templates panel
+    assert all(t.yaxis == "y2" for t in right)
+    star, ring = by_name(fig, "x")[0], by_name(fig, "selected")[0]
+    assert (star.x[0], star.y[0]) == (ring.x[0], ring.y[0]) == tuple(X[7])  # one selected example everywhere
+    lay = fig.layout
+    assert lay.xaxis.domain[1] < lay.xaxis2.domain[0] and lay.xaxis2.scaleanchor == "y2"
+    assert tuple(lay.xaxis.range) == BOUNDS[:2]
+    title = [a.text for a in lay.annotations if a.text.startswith("visual")][0]
+    scores = W @ X[7] + b
+    for k, s in enumerate(scores):  # the scores s_k of the selected x, in the class colours, the largest bold
+        assert f"s{F._sub(k)} = {F._num(s)}" in title and F.class_color(k) in title
+    assert f"<b>s{F._sub(int(np.argmax(scores)))}" in title
+
+
 # ---------------------------------------------------------------- landscapes
 def test_landscape_contour_z_is_values_transposed():
     alphas, betas, values = landscape()
@@ -636,6 +659,8 @@ def every_figure() -> dict:
         "classifier": F.classifier_figure(X, y, W, b, BOUNDS, X_test=X[:20], y_test=y[:20], selected=3),
         "classifier_score": F.classifier_figure(X, y, W, b, BOUNDS, score_class=2, title="scores"),
         "templates": F.templates_figure(W, b, X[3]),
+        "classifier_views": F.classifier_views_figure(X, y, W, b, BOUNDS, X_test=X[:5], y_test=y[:5], selected=3,
+                                                      score_class=1),
         "templates_zoomed": F.templates_figure(W * 1e-4, b * 1e-4, X[3]),
         "animation": F.classifier_animation(X, y, Ws, bs, BOUNDS, np.arange(0, 200, 10), losses=losses,
                                             accuracies=acc, test_losses=losses + 0.1, start_step=40),

@@ -15,37 +15,34 @@ ctx = context()
 cfg = ctx.cfg
 st.header("Classifier · three viewpoints of f(x) = Wx + b")
 
+
+def clicked_example(value) -> int | None:
+    """The example a click on the chart selected: a training point's customdata is its index into X (an int;
+    the templates carry their weights, floats)."""
+    selection = (value or {}).get("selection") if isinstance(value, dict) else getattr(value, "selection", None)
+    for p in (selection or {}).get("points", []):
+        c = p.get("customdata")
+        c = c[0] if isinstance(c, list) and c else c
+        if type(c) is int:
+            return c
+    return None
+
+
+# The selected example, before anything is drawn, so that every view shows the same one: a new click on a data
+# point (only a new one, so the number input can still change the selection), else the number input.
 point = min(int(state.widget("point", cfg.point)), len(ctx.X) - 1)
+click = clicked_example(state.widget("classifier_fig"))
+if click is not None and click != state.remember("last_click"):
+    state.remember("last_click", click)
+    if 0 <= click < len(ctx.X):
+        point = click
 if state.widget("point") is not None and state.widget("point") != point:
-    state.set_widget("point", point)  # fewer points than before: keep the selection in range
+    state.set_widget("point", point)
+cfg, _ = state.commit(cfg.replace(point=point))
+ctx = replace(ctx, cfg=cfg)
+
 left, right = st.columns([0.58, 0.42], gap="medium")
-
 with left:
-    st.subheader("Geometric view")
-    options = ["none", *range(cfg.n_classes)]
-    score_class = st.segmented_control(
-        "Score surface", options, key=state.seed("score_class", "none"),
-        format_func=lambda k: "off" if k == "none" else f"s_{k}",
-        help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
-    scene = views.classifier_scene(replace(ctx, cfg=cfg.replace(point=point)),
-                                   score_class=None if score_class in (None, "none") else int(score_class))
-    event = chart(scene["classifier"], "classifier_fig", on_select="rerun", selection_mode="points")
-    st.caption("Hyperplanes cutting the plane: each dashed line is where one class's score is zero, "
-               "wₖ·x + bₖ = 0, and its arrow is the normal wₖ (the direction in which sₖ grows). Regions show "
-               "argmaxₖ sₖ. Click a point to select it; hollow markers are test points.")
-
-# a click on a data point selects it (its customdata is the example's index); only a new click counts,
-# so the number input below can still change the selection
-selection = getattr(event, "selection", None) or {}
-clicked = [p.get("customdata") for p in selection.get("points", [])] if isinstance(selection, dict) else []
-clicked = [c[0] if isinstance(c, list) else c for c in clicked if c is not None]
-if clicked and clicked[0] != state.remember("last_click"):
-    state.remember("last_click", clicked[0])
-    if isinstance(clicked[0], (int, float)) and 0 <= int(clicked[0]) < len(ctx.X):
-        point = int(clicked[0])
-        state.set_widget("point", point)
-
-with right:
     st.subheader("Algebraic view")
     x = ctx.X[point]
     s = ctx.W @ x + ctx.b
@@ -61,19 +58,26 @@ with right:
              r"\underbrace{\begin{bmatrix}" + fmt(x[0], 2) + r"\\" + fmt(x[1], 2) + r"\\ 1\end{bmatrix}}"
              r"_{[\,x;\,1\,]} = \underbrace{\begin{bmatrix}" + outs + r"\end{bmatrix}}_{s}")
     st.caption("One matrix-vector product: the bias trick folds b into W as a last column and appends a 1 to x.")
+with right:
     truth = int(ctx.y[point])
     verdict = ":green[**correct**]" if k_hat == truth else ":red[**wrong**]"
     st.markdown(f"Example **i = {point}** of class **{truth}** · predicted "
                 f"**ŷ = argmax s = {k_hat}** — {verdict}. Step t = {ctx.t}.")
     st.number_input("Selected example i", 0, len(ctx.X) - 1, key=state.seed("point", point),
                     help="Or click a point in the plot")
-cfg, _ = state.commit(cfg.replace(point=int(state.widget("point", point))))
+    options = ["none", *range(cfg.n_classes)]
+    score_class = st.segmented_control(
+        "Score surface", options, key=state.seed("score_class", "none"),
+        format_func=lambda k: "off" if k == "none" else f"s_{k}",
+        help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
 
-st.subheader("Visual view: one template per class")
-chart(scene["templates"] if point == cfg.point else
-      views.classifier_scene(replace(ctx, cfg=cfg))["templates"], "templates_fig")
-st.caption("Each row wₖ of W is a template; the score is how well x matches it: sₖ = wₖ·x + bₖ. "
-           "The best-matching template predicts the class.")
+chart(views.classifier_views(ctx, score_class=None if score_class in (None, "none") else int(score_class)),
+      "classifier_fig", on_select="rerun", selection_mode="points")
+st.caption("**Geometric**: hyperplanes cutting the plane. Each dashed line is where one class's score is zero, "
+           "wₖ·x + bₖ = 0, and its arrow is the normal wₖ (the direction in which sₖ grows); regions show "
+           "argmaxₖ sₖ. Click a point to select it; hollow markers are test points. **Visual**: each row wₖ of W "
+           "is a template, and the score is how well x matches it, sₖ = wₖ·x + bₖ: the best-matching template "
+           "predicts the class.")
 
 # ------------------------------------------------------------------ editable W (as in the CS231n demo)
 res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 # url path, a heading the page draws, the number of Plotly charts it draws (at least) at the defaults
 PAGES = {
-    "classifier": ("/", "Classifier · three viewpoints", 2),
+    "classifier": ("/", "Classifier · three viewpoints", 1),
     "loss": ("/loss", "Loss · how wrong is the classifier?", 0),
     "training": ("/training", "Training · gradient descent", 2),
     "landscape": ("/landscape", "Loss landscape · where gradient descent walks", 1),
@@ -48,8 +48,8 @@ MARGIN_GROWTH_JS = """() => [...document.querySelectorAll('[data-testid="stPlotl
               return Object.fromEntries(['l', 'r', 't', 'b'].map(s => [s, fl._size[s] - fl.margin[s]])); })"""
 # url, the number of Plotly charts it draws (at least); none of them may need automargin to grow a margin
 MARGIN_CASES = [
-    pytest.param("/", 2, id="classifier"),
-    pytest.param("/?t=20", 2, id="classifier_t20"),
+    pytest.param("/", 1, id="classifier"),
+    pytest.param("/?t=20", 1, id="classifier_t20"),
     pytest.param("/training", 2, id="training"),
     pytest.param("/landscape", 1, id="landscape"),
     pytest.param("/landscape?show3d=true", 2, id="landscape_3d"),
@@ -134,7 +134,7 @@ def test_page_renders_without_errors(app_page: Page, app_server, screenshot_dir,
 
 def test_learning_rate_slider_updates_url_and_charts(app_page: Page, app_server):
     # at t = 0 the parameters do not depend on α yet, so look at step 5
-    open_page(app_page, app_server.url, "/?t=5", 2)
+    open_page(app_page, app_server.url, "/?t=5", 1)
     before = chart_states(app_page, remember=True)
     slider = app_page.get_by_role("slider", name=LR_LABEL)
     lr_before = slider.get_attribute("aria-valuetext")
@@ -147,9 +147,9 @@ def test_learning_rate_slider_updates_url_and_charts(app_page: Page, app_server)
     assert float(lr_after) > float(lr_before)
     expect(app_page).to_have_url(re.compile(rf"[?&]lr={re.escape(lr_after)}(&|$)"))
     wait_changed(app_page, "data")
-    wait_ready(app_page, 2)
+    wait_ready(app_page, 1)
     after = chart_states(app_page)
-    assert len(after) == len(before) == 2
+    assert len(after) == len(before) == 1
     for i, (b, a) in enumerate(zip(before, after)):
         assert a["data"] != b["data"], f"chart {i} kept its data after α changed"
         assert a["paths"] != b["paths"], f"chart {i} was not redrawn after α changed"
@@ -158,13 +158,13 @@ def test_learning_rate_slider_updates_url_and_charts(app_page: Page, app_server)
 
 
 def test_step_button_advances_the_classifier(app_page: Page, app_server):
-    open_page(app_page, app_server.url, "/", 2)
+    open_page(app_page, app_server.url, "/", 1)
     before = chart_states(app_page, remember=True)
     assert "t" not in query(app_page)
     app_page.get_by_role("button", name="Step", exact=True).click()
     expect(app_page).to_have_url(re.compile(r"[?&]t=1(&|$)"))
     wait_changed(app_page, "paths", charts="first")
-    wait_ready(app_page, 2)
+    wait_ready(app_page, 1)
     after = chart_states(app_page)
     assert after[0]["data"] != before[0]["data"], "the classifier chart's data did not change after Step"
     assert after[0]["paths"] != before[0]["paths"], "the hyperplanes were not redrawn after Step"
@@ -198,8 +198,28 @@ def test_training_animation_plays(app_page: Page, app_server):
     assert_no_errors(app_page)
 
 
+def test_clicking_a_point_selects_that_example_in_every_view(app_page: Page, app_server):
+    open_page(app_page, app_server.url, "/", 1)
+    number = app_page.get_by_label("Selected example i", exact=True).and_(app_page.get_by_test_id("stNumberInputField"))
+    expect(number).to_have_value("0")
+    # the markers of the first training-point trace (its customdata are the examples' indices into X)
+    gd = app_page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    index, n = gd.evaluate("""gd => { const i = gd.data.findIndex(t => t.mode === 'markers' && t.customdata
+                                                             && t.customdata.length > 5);
+                                     return [i, gd.data[i].customdata[5]]; }""")
+    gd.locator(".scatterlayer .trace").nth(index).locator("path.point").nth(5).click(force=True)
+    expect(number).to_have_value(str(n))
+    expect(app_page.get_by_text(f"Example i = {n} of class")).to_be_visible()
+    assert query(app_page).get("point") == str(n)
+    wait_ready(app_page, 1)
+    star = gd.evaluate("gd => { const t = gd.data.find(t => t.name === 'x'); return [t.x[0], t.y[0]]; }")
+    ring = gd.evaluate("gd => { const t = gd.data.find(t => t.name === 'selected'); return [t.x[0], t.y[0]]; }")
+    assert star == ring, "the visual view's x is not the example selected in the geometric view"
+    assert_no_errors(app_page)
+
+
 def test_bad_url_parameter_warns_and_falls_back(app_page: Page, app_server):
-    open_page(app_page, app_server.url, "/?lr=banana", 2)
+    open_page(app_page, app_server.url, "/?lr=banana", 1)
     expect(app_page.get_by_test_id("stAlert").filter(has_text="Ignored URL parameter lr")).to_be_visible()
     expect(app_page.get_by_role("slider", name=LR_LABEL)).to_have_attribute("aria-valuetext", "0.3")
     expect(app_page).not_to_have_url(re.compile("banana"))
