@@ -26,11 +26,12 @@ def sidebar() -> Config:
     return cfg
 
 
-def context() -> views.Context:
-    """Draw the sidebar (unless the entry script did), then load the data and the cached run."""
+def context(through_t: bool = False) -> views.Context:
+    """Draw the sidebar (unless the entry script did), then load the data and the cached run: the whole
+    horizon, or with through_t (a page that shows step t only) the steps up to t rounded up to views.CHUNK."""
     cfg = state.load() if state.sidebar_drawn() else sidebar()
     with st.spinner("Training…"):
-        ctx = views.load(cfg)
+        ctx = views.load(cfg, through_t=through_t)
     hist = ctx.hist
     if hist.diverged_at is not None:
         st.warning(f"Training **diverged at step {hist.diverged_at}**: the loss or the parameters stopped "

@@ -16,6 +16,7 @@ from linviz.landscape import pca_directions, project
 from linviz.train import History
 
 CLASS_NAMES = tuple(f"class {k}" for k in range(8))
+CHUNK = 50  # a page that shows step t only trains up to t rounded up to this
 MAX_FRAMES = 100  # frames in the client-side training animation (evenly spaced steps)
 ROLES = ("too small", "good", "too large", "divergent", "run 5", "run 6")
 BLOWUP = 100.0  # a learning-rate run whose loss grows past this multiple of its start is called divergent
@@ -47,9 +48,12 @@ class Context:
         return CLASS_NAMES[: self.cfg.n_classes]
 
 
-def load(cfg: Config) -> Context:
+def load(cfg: Config, through_t: bool = False) -> Context:
+    """Data and training run for cfg; with through_t only the first steps, up to t rounded up to CHUNK (the
+    same steps: a run is a prefix of any longer one), for a page that shows step t only."""
     X, y, Xt, yt, bounds = compute.dataset(compute.data_key(cfg))
-    hist = compute.history(compute.train_key(cfg))
+    run = cfg.replace(steps=min(cfg.steps, CHUNK * max(1, -(-cfg.t // CHUNK)))) if through_t else cfg
+    hist = compute.history(compute.train_key(run))
     return Context(cfg, X, y, Xt, yt, bounds, hist, min(cfg.t, hist.steps))
 
 

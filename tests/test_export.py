@@ -2,6 +2,7 @@
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from dashboard import export, views
@@ -31,3 +32,13 @@ def test_bad_query_warns_and_uses_defaults(tmp_path, capsys):
     assert svg.startswith("<svg") and "x₁" in svg
     png = (tmp_path / "classifier.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_a_page_that_shows_step_t_trains_only_that_far():
+    cfg = DEFAULT.replace(t=20, steps=300, lr=0.05)
+    short, full = views.load(cfg, through_t=True), views.load(cfg)
+    assert short.hist.steps == views.CHUNK and full.hist.steps == 300
+    assert short.cfg == full.cfg == cfg and short.t == full.t == 20
+    np.testing.assert_array_equal(short.W, full.W)
+    assert views.load(cfg.replace(t=51), through_t=True).hist.steps == 2 * views.CHUNK
+    assert views.load(cfg.replace(t=0), through_t=True).hist.steps == views.CHUNK

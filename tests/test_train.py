@@ -126,6 +126,18 @@ def test_losses_along_in_chunks_is_the_same(data):
     np.testing.assert_allclose(whole[0], pieces[0], rtol=1e-14)
 
 
+@pytest.mark.parametrize("kw", [dict(), dict(batch_size=8, optimizer="momentum", mu=0.9),
+                                dict(optimizer="adam", schedule="step", schedule_options={"step_size": 20})])
+def test_a_shorter_run_is_a_prefix_of_a_longer_one(data, kw):
+    """The dashboard trains only up to the step a page shows: those steps must be the long run's."""
+    X, y = data
+    short, full = (train(X[:90], y[:90], lr=0.2, steps=n, seed=5, X_test=X[90:], y_test=y[90:], **kw)
+                   for n in (50, 120))
+    np.testing.assert_array_equal(short.W, full.W[:51])
+    np.testing.assert_array_equal(short.loss, full.loss[:51])
+    np.testing.assert_array_equal(short.test_loss, full.test_loss[:51])
+
+
 def test_reg_shrinks_weights(data):
     X, y = data
     h0 = train(X, y, loss="svm", lr=0.1, steps=200, reg=0.0)

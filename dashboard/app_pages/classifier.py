@@ -11,7 +11,7 @@ from dashboard import compute, figures, state, views
 from dashboard.common import chart, context, fmt, sig
 from dashboard.config import SCHEMA
 
-ctx = context()
+ctx = context(through_t=True)
 cfg = ctx.cfg
 st.header("Classifier · three viewpoints of f(x) = Wx + b")
 

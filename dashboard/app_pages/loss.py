@@ -10,7 +10,7 @@ from dashboard.common import context, fmt, sig
 from linviz.datasets import lecture_example
 from linviz.losses import softmax_loss, svm_loss
 
-ctx = context()
+ctx = context(through_t=True)
 cfg = ctx.cfg
 st.header("Loss · how wrong is the classifier?")
 source = st.segmented_control("Scores from", ["data", "lecture"], key=state.seed("loss_source", "data"),
