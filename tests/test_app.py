@@ -1,5 +1,6 @@
 """Headless app tests: every page renders, reacts to each control type, and keeps the URL in sync."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,17 @@ def test_an_unexpected_error_is_a_short_message_not_a_traceback(monkeypatch):
     assert not at.exception
     assert any("Something went wrong" in e.value and "boom" in e.value for e in at.error)
     assert at.select_slider(key="lr").value == 0.3  # the sidebar and the settings survive
+
+
+def test_the_landing_page_does_not_import_pandas():
+    """pandas takes ~0.7 s to import: the Classifier page loads it only when the W editor is opened."""
+    import subprocess
+    import sys
+
+    code = ("import os, sys; from streamlit.testing.v1 import AppTest; "
+            f"at = AppTest.from_file({APP!r}, default_timeout=60); at.run(); "
+            "assert not at.exception, list(at.exception); print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "LINVIZ_RAISE": "1"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"
