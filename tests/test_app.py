@@ -143,3 +143,13 @@ def test_the_landing_page_does_not_import_pandas():
                          env={**os.environ, "LINVIZ_RAISE": "1"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_W_editor_shows_W_b_and_their_gradients():
+    at = run(page="app_pages/classifier.py")
+    assert not at.get("dataframe")
+    at.toggle(key="edit_W").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.get("dataframe")[0].value
+    assert list(table.columns) == ["class", "w₁", "w₂", "b", "∂L/∂w₁", "∂L/∂w₂", "∂L/∂b"] and len(table) == 3
+    assert any("Loss (softmax) at these parameters" in c.value for c in at.caption)
