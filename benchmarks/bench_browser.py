@@ -16,6 +16,7 @@ Targets: (a) linviz median <= 300 ms and <= 1.5x reference; (b) <= 5 s; (d) >= 2
 
     python benchmarks/bench_browser.py            # everything
     python benchmarks/bench_browser.py --slider   # (a) only
+    python benchmarks/bench_browser.py --start    # (b) only
 """
 from __future__ import annotations
 
@@ -287,6 +288,7 @@ def verdict(ok: bool) -> str:
 
 def main():
     quick = "--slider" in sys.argv[1:]  # only (a), for a quick comparison while tuning
+    start_only = "--start" in sys.argv[1:]  # only (b)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")
     servers = []
@@ -298,6 +300,12 @@ def main():
             servers.append(app)
             ref, start_ref = first_render(browser, "benchmarks/reference_app.py", "/", 1)
             servers.append(ref)
+            if start_only:
+                for label, r in [("linviz Classifier", start_app), ("reference", start_ref)]:
+                    print(f"{label:<20} healthy {r['healthy']:.2f}s  1st chart {r['first']:.2f}s  "
+                          f"warm reload {r['warm']:.2f}s")
+                print(f"linviz / reference = {start_app['first'] / start_ref['first']:.2f}x")
+                return
             # (a)
             lin = slider_latency(browser, app.url + "/?t=20&lr=0.01", LR_LABEL, 1)
             base = slider_latency(browser, ref.url + "/", "Phase", 1)
