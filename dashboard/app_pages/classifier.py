@@ -40,7 +40,7 @@ if state.widget("point") is not None and state.widget("point") != point:
 cfg, _ = state.commit(cfg.replace(point=point))
 ctx = replace(ctx, cfg=cfg)
 
-left, right = st.columns([0.58, 0.42], gap="medium")
+left, right = st.columns([0.68, 0.32], gap="medium")  # the matrix product fits at 1280 px
 with left:
     st.subheader("Algebraic view")
     x = ctx.X[point]
