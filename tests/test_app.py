@@ -153,3 +153,16 @@ def test_the_W_editor_shows_W_b_and_their_gradients():
     table = at.get("dataframe")[0].value
     assert list(table.columns) == ["class", "w₁", "w₂", "b", "∂L/∂w₁", "∂L/∂w₂", "∂L/∂b"] and len(table) == 3
     assert any("Loss (softmax) at these parameters" in c.value for c in at.caption)
+
+
+def test_score_surface_and_selected_example_reach_the_chart():
+    at = run(page="app_pages/classifier.py")
+    assert "heatmap" not in [t["type"] for t in charts(at)[0]["data"]]
+    at.segmented_control(key="score_class").set_value(1).run()
+    assert [t["type"] for t in charts(at)[0]["data"]][0] == "heatmap"
+    at.number_input(key="point").set_value(7).run()
+    fig = charts(at)[0]
+    star = next(t for t in fig["data"] if t.get("name") == "x")
+    ring = next(t for t in fig["data"] if t.get("name") == "selected")
+    assert (star["x"], star["y"]) == (ring["x"], ring["y"]) and ring["customdata"] == [7]
+    assert "i = 7" in " ".join(m.value for m in at.markdown) and at.query_params["point"] == "7"

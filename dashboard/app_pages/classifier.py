@@ -40,7 +40,18 @@ if state.widget("point") is not None and state.widget("point") != point:
 cfg, _ = state.commit(cfg.replace(point=point))
 ctx = replace(ctx, cfg=cfg)
 
+# The algebraic view and the controls sit above the chart but are filled in after it: the browser then draws
+# the chart (the slow part) first, while the previous formula stays on screen until the new one arrives.
 left, right = st.columns([0.68, 0.32], gap="medium")  # the matrix product fits at 1280 px
+score_class = state.widget("score_class") or "none"
+chart(views.classifier_views(ctx, score_class=None if score_class == "none" else int(score_class)),
+      "classifier_fig", on_select="rerun", selection_mode="points")
+st.caption("**Geometric**: hyperplanes cutting the plane. Each dashed line is where one class's score is zero, "
+           "wₖ·x + bₖ = 0, and its arrow is the normal wₖ (the direction in which sₖ grows); regions show "
+           "argmaxₖ sₖ. Click a point to select it; hollow markers are test points. **Visual**: each row wₖ of W "
+           "is a template, and the score is how well x matches it, sₖ = wₖ·x + bₖ: the best-matching template "
+           "predicts the class.")
+
 with left:
     st.subheader("Algebraic view")
     x = ctx.X[point]
@@ -64,19 +75,9 @@ with right:
                 f"**ŷ = argmax s = {k_hat}** — {verdict}. Step t = {ctx.t}.")
     st.number_input("Selected example i", 0, len(ctx.X) - 1, key=state.seed("point", point),
                     help="Or click a point in the plot")
-    options = ["none", *range(cfg.n_classes)]
-    score_class = st.segmented_control(
-        "Score surface", options, key=state.seed("score_class", "none"),
-        format_func=lambda k: "off" if k == "none" else f"s_{k}",
-        help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
-
-chart(views.classifier_views(ctx, score_class=None if score_class in (None, "none") else int(score_class)),
-      "classifier_fig", on_select="rerun", selection_mode="points")
-st.caption("**Geometric**: hyperplanes cutting the plane. Each dashed line is where one class's score is zero, "
-           "wₖ·x + bₖ = 0, and its arrow is the normal wₖ (the direction in which sₖ grows); regions show "
-           "argmaxₖ sₖ. Click a point to select it; hollow markers are test points. **Visual**: each row wₖ of W "
-           "is a template, and the score is how well x matches it, sₖ = wₖ·x + bₖ: the best-matching template "
-           "predicts the class.")
+    st.segmented_control("Score surface", ["none", *range(cfg.n_classes)], key=state.seed("score_class", "none"),
+                         format_func=lambda k: "off" if k == "none" else f"s_{k}",
+                         help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
 
 # ------------------------------------------------------------------ editable W (as in the CS231n demo)
 res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)
