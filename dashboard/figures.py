@@ -760,9 +760,11 @@ def _template_labels(tips: np.ndarray, reach: float, avoid: np.ndarray) -> list[
     return out
 
 
-def _template_traces(W, b, x, names: list[str], axes: tuple[str, str] = ("x", "y")) -> tuple[list, float, str]:
+def _template_traces(W, b, x, names: list[str],
+                     axes: tuple[str, str] = ("x", "y")) -> tuple[list, float, str, np.ndarray]:
     """The visual viewpoint's panel: arrows 0 -> w_k (C, 2) drawn to the scale of the point x (2,), a label
-    'w_k' past each tip, and x as a star. Returns (traces, reach: the panel's half-width, title)."""
+    'w_k' past each tip, and x as a star. Returns (traces, reach: the panel's half-width, title, the scores
+    s_k = w_k.x + b_k (C,))."""
     W = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2)
     b, x = (np.nan_to_num(np.asarray(a, dtype=float)).reshape(-1) for a in (b, x))
     # templates are drawn to the scale of x, so tiny initial weights stay visible; the title says so
@@ -789,7 +791,7 @@ def _template_traces(W, b, x, names: list[str], axes: tuple[str, str] = ("x", "y
     traces.append(_trace(go.Scatter, x=[x[0]], y=[x[1]], mode="markers+text", name="x", text=["x"],
                          showlegend=False, textposition="bottom center", cliponaxis=False, hoverinfo="skip",
                          marker=dict(symbol="star", size=20, color=INK), **on))
-    return traces, reach, title
+    return traces, reach, title, W @ x[:2] + b
 
 
 def _template_axes(reach: float, x: str = "xaxis", y: str = "yaxis") -> dict:
@@ -801,12 +803,10 @@ def _template_axes(reach: float, x: str = "xaxis", y: str = "yaxis") -> dict:
 
 def templates_figure(W, b, x, *, class_names=None, height: int = 380) -> go.Figure:
     """Visual viewpoint: templates w_k (C, 2) as arrows with the point x (2,), and bars s_k = w_k.x + b_k."""
-    W = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2)
-    b, x = (np.nan_to_num(np.asarray(a, dtype=float)).reshape(-1) for a in (b, x))
-    C, names = len(b), _names(class_names, len(b))
-    scores = W @ x[:2] + b
+    C = len(np.asarray(b).reshape(-1))
+    names = _names(class_names, C)
+    traces, reach, left_title, scores = _template_traces(W, b, x, names)
     win = int(np.argmax(scores))
-    traces, reach, left_title = _template_traces(W, b, x, names)
     axes, notes = _panels([0.4, 0.6], 0.14, (left_title, "scores sₖ = wₖ·x + bₖ"))
     texts = [f"w{_sub(k)}·x + b{_sub(k)} = {_num(s)}" + ("<br><b>← predicted</b>" if k == win else "")
              for k, s in enumerate(scores)]
@@ -834,9 +834,7 @@ def classifier_views_figure(X, y, W, b, bounds, *, selected: int, X_test=None, y
     names = _names(class_names, len(np.asarray(b).reshape(-1)))
     traces = _classifier_traces(X, y, W, b, bounds, X_test=X_test, y_test=y_test, selected=selected,
                                 names=names, score_class=score_class)
-    visual, reach, title = _template_traces(W, b, X[selected], names, axes=("x2", "y2"))
-    scores = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2) @ X[selected] + np.nan_to_num(
-        np.asarray(b, dtype=float)).reshape(-1)
+    visual, reach, title, scores = _template_traces(W, b, X[selected], names, axes=("x2", "y2"))
     lines = _score_lines(scores)
     axes, notes = _panels([0.58, 0.42], 0.12, ("geometric: hyperplanes cutting the plane",
                                                "<br>".join(["visual: " + title, *lines])))

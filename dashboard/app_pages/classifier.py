@@ -80,11 +80,11 @@ with right:
                          help="Shade the plane by one class's score s_k(x) = w_k·x + b_k")
 
 # ------------------------------------------------------------------ editable W (as in the CS231n demo)
-res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)
 if st.toggle("Edit W and b directly (the current gradient is shown beside each entry)",
              key=state.seed("edit_W", False), help="As in the CS231n demo: type a new value into the table"):
     import pandas as pd  # here, not at the top: ~0.7 s of the app's first start that the default view does not need
 
+    res = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)
     table = pd.DataFrame({
         "class": [f"class {k}" for k in range(cfg.n_classes)],
         "w₁": ctx.W[:, 0], "w₂": ctx.W[:, 1], "b": ctx.b,
