@@ -1,9 +1,7 @@
 """linviz dashboard: streamlit run dashboard/app.py"""
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,27 +26,14 @@ pages = [
 page = st.navigation(pages)
 
 
-def guarded(fn):
-    """Run fn; an unexpected error becomes a short message, never a traceback on the page."""
-    try:
-        return fn()
-    except Exception as err:
-        if os.environ.get("LINVIZ_RAISE"):  # tests want to see the error itself
-            raise
-        traceback.print_exc()
-        st.error(f"Something went wrong while drawing this view ({type(err).__name__}: {err}). "
-                 "The settings are kept; change one of them or press Reset.", icon=":material/error:")
-
-
-# The shared sidebar is drawn here, in the entry script, so its widgets keep their state across
-# pages; a page run on its own (as in tests) draws it itself.
-state.set_sidebar_drawn(False)
+# The shared sidebar is drawn here, in the entry script, so its widgets keep their state across pages (a page run
+# on its own, as in tests, draws it itself). Each page draws itself in a fragment (common.page), and the URL is
+# written at the end of the run.
 state.defer_url(True)
-guarded(common.sidebar)
+common.guarded(common.sidebar)
 state.set_sidebar_drawn(True)
 try:
-    guarded(page.run)
+    common.guarded(page.run)
 finally:
-    state.set_sidebar_drawn(False)
     state.defer_url(False)
-    guarded(state.publish_url)
+    common.guarded(state.publish_url)

@@ -9,7 +9,7 @@ import math
 import streamlit as st
 
 from dashboard import state
-from dashboard.config import LOSS_LABELS, OPTIMIZER_LABELS, SCHEMA, Config
+from dashboard.config import LOSS_LABELS, OPTIMIZER_LABELS, SCHEMA, Config, validate
 from linviz.datasets import CLASS_RANGE, DATASETS
 
 DATASET_LABELS = {"blobs": "Gaussian blobs", "separable": "Linearly separable", "xor": "XOR",
@@ -39,14 +39,48 @@ def _batch_label(v: int) -> str:
     return "full batch" if v == 0 else str(v)
 
 
+# The Config fields the sidebar draws. A change of one of PAGE_ONLY, which changes nothing else the sidebar shows,
+# reruns only the page (state.rerun_page); the others (the data set, the loss and the optimizer show or hide
+# controls, the initialization a caption) rerun the whole app.
+SIDEBAR = ("dataset", "n_classes", "n_points", "noise", "test_fraction", "seed", "init", "W0", "loss", "margin", "reg",
+           "penalty", "optimizer", "lr", "mu", "batch_size", "schedule", "steps")
+PAGE_ONLY = frozenset({"n_classes", "n_points", "noise", "test_fraction", "seed", "margin", "reg", "penalty", "lr",
+                       "mu", "batch_size", "schedule", "steps"})
+
+
+def page_only(name: str):
+    """on_change of the sidebar control of Config field `name`: store the new Config and rerun just the page,
+    unless validate() would repair a field the sidebar shows or warn (then the whole app reruns and the sidebar
+    shows the repair, as for any other control)."""
+
+    def changed():
+        wanted = state.load().replace(**{name: state.widget(name)})
+        cfg, warnings = validate(wanted)
+        if warnings or any(getattr(cfg, f) != getattr(wanted, f) for f in SIDEBAR):
+            return
+        state.store(cfg)
+        state.rerun_page()
+
+    return changed
+
+
+def bind(name: str, value=None) -> dict:
+    """key (seeded with value unless the widget holds one) and, for a PAGE_ONLY field, on_change."""
+    key = state.seed(name, value) if value is not None else name
+    return {"key": key, "on_change": page_only(name)} if name in PAGE_ONLY else {"key": key}
+
+
 def step_to(t: int) -> None:
-    """Show step t, growing the training horizon when t passes it (callbacks only)."""
+    """Show step t, growing the training horizon when t passes it (callbacks only): only the page reruns,
+    unless the horizon (a sidebar control) grew."""
     cfg = state.load()
     t = max(0, min(int(t), SCHEMA["steps"].hi))
     changes = {"t": t}
     if t > cfg.steps:
         changes["steps"] = next(h for h in HORIZON_OPTIONS if h >= t)
     state.update(**changes)
+    if "steps" not in changes:
+        state.rerun_page()
 
 
 def step_controls(cfg: Config, where=st) -> None:
@@ -75,15 +109,15 @@ def sidebar(cfg: Config) -> Config:
             state.seed("n_classes", min(max(cfg.n_classes, lo), hi))
             if not lo <= state.widget("n_classes") <= hi:
                 state.set_widget("n_classes", min(max(state.widget("n_classes"), lo), hi))
-            v["n_classes"] = st.slider("Classes C", lo, hi, key="n_classes", help="Number of classes C")
-        v["n_points"] = st.slider("Points N", 10, 1000, step=10, key=state.seed("n_points", cfg.n_points),
+            v["n_classes"] = st.slider("Classes C", lo, hi, **bind("n_classes"), help="Number of classes C")
+        v["n_points"] = st.slider("Points N", 10, 1000, step=10, **bind("n_points", cfg.n_points),
                                   help="Number of examples (train + test)")
-        v["noise"] = st.slider("Noise", 0.0, 3.0, step=0.05, key=state.seed("noise", cfg.noise),
+        v["noise"] = st.slider("Noise", 0.0, 3.0, step=0.05, **bind("noise", cfg.noise),
                                help="Standard deviation of the Gaussian jitter")
         v["test_fraction"] = st.slider("Test fraction", 0.0, 0.5, step=0.05,
-                                       key=state.seed("test_fraction", cfg.test_fraction),
+                                       **bind("test_fraction", cfg.test_fraction),
                                        help="Share of the points held out as a test set (hollow markers)")
-        v["seed"] = st.number_input("Seed", 0, 10_000, step=1, key=state.seed("seed", cfg.seed),
+        v["seed"] = st.number_input("Seed", 0, 10_000, step=1, **bind("seed", cfg.seed),
                                     help="Seeds the data, the split, the initialization and the mini-batches")
     with sb.expander("**2 · Model** f(x) = Wx + b", expanded=False):
         v["init"] = st.selectbox("Initialization", list(INIT_LABELS), key=state.seed("init", cfg.init),
@@ -94,28 +128,28 @@ def sidebar(cfg: Config) -> Config:
         v["loss"] = st.radio("Loss", list(LOSS_LABELS), key=state.seed("loss", cfg.loss),
                              format_func=LOSS_LABELS.get, help="The objective gradient descent minimizes")
         if v["loss"] != "softmax":
-            v["margin"] = st.slider("Margin Δ", 0.0, 5.0, step=0.1, key=state.seed("margin", cfg.margin),
+            v["margin"] = st.slider("Margin Δ", 0.0, 5.0, step=0.1, **bind("margin", cfg.margin),
                                     help="max(0, s_j − s_y + Δ): how far the true class must win by")
         v["reg"] = st.select_slider("Regularization λ", with_value(REG_OPTIONS, cfg.reg),
-                                    key=state.seed("reg", cfg.reg),
+                                    **bind("reg", cfg.reg),
                                     format_func=_fmt_number, help="L = mean data loss + λ R(W); R acts on W, not b")
-        v["penalty"] = st.radio("Penalty R(W)", ["l2", "l1", "none"], key=state.seed("penalty", cfg.penalty),
+        v["penalty"] = st.radio("Penalty R(W)", ["l2", "l1", "none"], **bind("penalty", cfg.penalty),
                                 horizontal=True, format_func={"l2": "L2", "l1": "L1", "none": "none"}.get,
                                 help="L2: R(W) = ΣW², L1: R(W) = Σ|W|")
     with sb.expander("**4 · Optimizer**", expanded=True):
         v["optimizer"] = st.selectbox("Optimizer", list(OPTIMIZER_LABELS), key=state.seed("optimizer", cfg.optimizer),
                                       format_func=OPTIMIZER_LABELS.get)
-        v["lr"] = st.select_slider("Learning rate α", with_value(LR_OPTIONS, cfg.lr), key=state.seed("lr", cfg.lr),
+        v["lr"] = st.select_slider("Learning rate α", with_value(LR_OPTIONS, cfg.lr), **bind("lr", cfg.lr),
                                    format_func=_fmt_number, help="Step size, on a log scale from 1e-4 to 10")
         if v["optimizer"] in ("momentum", "nesterov"):
-            v["mu"] = st.slider("Momentum μ", 0.0, 0.99, step=0.01, key=state.seed("mu", cfg.mu))
+            v["mu"] = st.slider("Momentum μ", 0.0, 0.99, step=0.01, **bind("mu", cfg.mu))
         v["batch_size"] = st.select_slider("Batch size", with_value(BATCH_OPTIONS, cfg.batch_size),
-                                           key=state.seed("batch_size", cfg.batch_size), format_func=_batch_label,
+                                           **bind("batch_size", cfg.batch_size), format_func=_batch_label,
                                            help="Examples per gradient step; full batch = gradient descent")
-        v["schedule"] = st.selectbox("Schedule", list(SCHEDULE_LABELS), key=state.seed("schedule", cfg.schedule),
+        v["schedule"] = st.selectbox("Schedule", list(SCHEDULE_LABELS), **bind("schedule", cfg.schedule),
                                      format_func=SCHEDULE_LABELS.get, help="How α changes with the step t")
         v["steps"] = st.select_slider("Training horizon (steps)", with_value(HORIZON_OPTIONS, cfg.steps),
-                                      key=state.seed("steps", cfg.steps),
+                                      **bind("steps", cfg.steps),
                                       help="Steps computed ahead; Step and Run extend it when needed")
         step_controls(cfg)
         st.number_input("N for Run N", 1, 500, step=1, key=state.seed("run_n", 10))

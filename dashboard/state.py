@@ -15,6 +15,7 @@ _CFG = "_config"
 _WARN = "_warnings"
 _MESSAGES = "_messages"
 _DEFER_URL = "_defer_url"
+PAGE = "page"  # the key of the fragment each page is drawn in (common.page)
 
 
 def load() -> Config:
@@ -104,8 +105,25 @@ def update(**changes) -> Config:
 
 
 def set_sidebar_drawn(drawn: bool) -> None:
+    """The entry script draws the shared sidebar (and it stays on screen while only a page fragment reruns)."""
     st.session_state["_sidebar_drawn"] = drawn
 
 
 def sidebar_drawn() -> bool:
     return bool(st.session_state.get("_sidebar_drawn"))
+
+
+def store(cfg: Config) -> None:
+    """Store a Config that validate() left as it is (from a callback; the URL follows at the end of the run)."""
+    st.session_state[_CFG] = cfg
+
+
+def rerun_page() -> None:
+    """From a widget callback: rerun only the page fragment, not the whole app (the sidebar is not drawn and
+    not sent again). If the last run drew no page fragment, the callback returns and the whole app reruns."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.rerun(PAGE)
+    except StreamlitAPIException:  # an unknown fragment key (the last run drew no page)
+        return

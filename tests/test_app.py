@@ -72,6 +72,28 @@ def test_step_on_classifier_page_moves_the_hyperplanes():
     assert fig0["data"] != fig1["data"]
 
 
+def test_a_control_only_the_page_depends_on_reruns_just_the_page():
+    at = run({"t": "20"})
+    before = charts(at)[0]
+    at.select_slider(key="lr").set_value(0.1).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert charts(at)[0]["data"] != before["data"] and at.query_params["lr"] == "0.1"
+    assert at.session_state["_config"].lr == 0.1
+    # only the page's fragment ran: AppTest's tree holds what that run drew, the sidebar's controls are not in it
+    assert not at.sidebar.select_slider
+    assert "t = 20" in at.sidebar.caption[-1].value
+    at.run()  # a full run draws them again, with the new value
+    assert at.select_slider(key="lr").value == 0.1
+
+
+def test_a_control_that_changes_the_sidebar_reruns_the_whole_app():
+    at = run({"t": "20"})
+    assert "mu" not in [w.key for w in at.slider]
+    at.selectbox(key="optimizer").set_value("momentum").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.slider(key="mu").value == 0.9 and at.select_slider(key="lr").value == 0.3
+
+
 def test_query_params_round_trip():
     at = run({"lr": "0.03", "loss": "svm", "dataset": "spiral", "n_classes": "4", "t": "5"})
     assert at.select_slider(key="lr").value == 0.03

@@ -157,6 +157,50 @@ def test_learning_rate_slider_updates_url_and_charts(app_page: Page, app_server)
     assert_no_errors(app_page)
 
 
+def sidebar_deltas(frames: list[bytes]) -> list[str]:
+    """The elements a run sent into the sidebar (delta paths start at the sidebar's root, 1)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    out = []
+    for raw in frames:
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        if msg.WhichOneof("type") == "delta" and list(msg.metadata.delta_path)[:1] == [1]:
+            delta = msg.delta
+            kind = delta.WhichOneof("type")
+            out.append(delta.new_element.WhichOneof("type") if kind == "new_element" else kind)
+    return out
+
+
+def test_a_learning_rate_change_reruns_only_the_page(app_page: Page, app_server):
+    """α only changes what the page shows: the page's fragment reruns, the sidebar's controls are not sent again
+    (a control that changes the sidebar itself, the optimizer, still reruns everything)."""
+    frames: list[bytes] = []
+    app_page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda payload: frames.append(payload) if isinstance(payload, bytes) else None))
+    open_page(app_page, app_server.url, "/?t=5", 1)
+    chart_states(app_page, remember=True)
+    frames.clear()
+    slider = app_page.get_by_role("slider", name=LR_LABEL)
+    slider.focus()
+    app_page.keyboard.press("ArrowRight")
+    expect(slider).not_to_have_attribute("aria-valuetext", "0.3")
+    lr = slider.get_attribute("aria-valuetext")
+    expect(app_page).to_have_url(re.compile(rf"[?&]lr={re.escape(lr)}(&|$)"))
+    wait_changed(app_page, "data")
+    wait_ready(app_page, 1)
+    sent = sidebar_deltas(frames)
+    assert sent and set(sent) <= {"add_block", "markdown"}, f"the sidebar was sent again: {sent}"
+    expect(app_page.get_by_test_id("stSidebar").get_by_text("Showing step t = 5 of 200")).to_be_visible()
+    frames.clear()
+    app_page.get_by_test_id("stSelectbox").filter(has_text="Optimizer").locator("input").click()
+    app_page.get_by_role("option", name="Momentum", exact=True).click()
+    expect(app_page.get_by_role("slider", name="Momentum μ")).to_be_visible(timeout=30_000)
+    wait_ready(app_page, 1)
+    assert "slider" in sidebar_deltas(frames)
+    assert_no_errors(app_page)
+
+
 def test_step_button_advances_the_classifier(app_page: Page, app_server):
     open_page(app_page, app_server.url, "/", 1)
     before = chart_states(app_page, remember=True)
