@@ -59,12 +59,19 @@ def page(body: Callable[[], None]) -> None:
     fragment()
 
 
-def context(through_t: bool = False) -> views.Context:
-    """Draw the sidebar (unless the entry script did), then load the data and the cached run: the whole
-    horizon, or with through_t (a page that shows step t only) the steps up to t rounded up to views.CHUNK."""
-    cfg = state.load() if state.sidebar_drawn() else sidebar()
+def step_caption(cfg: Config) -> None:
+    """Under the sidebar's controls: the step shown (written by the page's fragment, which reruns with t)."""
     st.sidebar.caption(f"Showing step **t = {cfg.t}** of {cfg.steps} · the address bar's link reproduces "
                        "this view")
+
+
+def context(through_t: bool = False, caption: bool = True) -> views.Context:
+    """Draw the sidebar (unless the entry script did) and, unless the page does it itself, the step caption; then
+    load the data and the cached run: the whole horizon, or with through_t (a page that shows step t only) the
+    steps up to t rounded up to views.CHUNK."""
+    cfg = state.load() if state.sidebar_drawn() else sidebar()
+    if caption:
+        step_caption(cfg)
     with st.spinner("Training…"):
         ctx = views.load(cfg, through_t=through_t)
     hist = ctx.hist

@@ -71,15 +71,17 @@ def bind(name: str, value=None) -> dict:
 
 
 def step_to(t: int) -> None:
-    """Show step t, growing the training horizon when t passes it (callbacks only): only the page reruns,
-    unless the horizon (a sidebar control) grew."""
+    """Show step t, growing the training horizon when t passes it (callbacks only). Only the page reruns, unless
+    the horizon (a sidebar control) grew or a drawn widget shows t (the Training page's scrubber): a value set
+    from a callback reaches the browser's widget in a whole-app rerun, not in a page-only one."""
     cfg = state.load()
     t = max(0, min(int(t), SCHEMA["steps"].hi))
     changes = {"t": t}
     if t > cfg.steps:
         changes["steps"] = next(h for h in HORIZON_OPTIONS if h >= t)
+    shown = state.widget("t") is not None
     state.update(**changes)
-    if "steps" not in changes:
+    if "steps" not in changes and not shown:
         state.rerun_page()
 
 

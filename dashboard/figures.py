@@ -767,13 +767,13 @@ def _template_traces(W, b, x, names: list[str],
     s_k = w_k.x + b_k (C,))."""
     W = np.nan_to_num(np.asarray(W, dtype=float)).reshape(-1, 2)
     b, x = (np.nan_to_num(np.asarray(a, dtype=float)).reshape(-1) for a in (b, x))
-    # templates are drawn to the scale of x, so tiny initial weights stay visible; the title says so
+    # templates are drawn to the scale of x, so tiny initial weights stay visible; the title says how (100·wₖ)
     w_len, x_len = np.linalg.norm(W, axis=1).max(initial=0.0), float(np.linalg.norm(x[:2]))
     zoom = x_len / w_len if w_len > 0 and x_len > 0 else 1.0
     zoom = 10.0 ** np.round(np.log10(zoom)) if not 0.2 <= zoom <= 5 else 1.0
     shown = W * zoom
     reach = 1.3 * max(np.abs(shown).max(initial=0.0), np.abs(x[:2]).max(initial=0.0), 1e-6)
-    title = "templates wₖ and the point x" + ("" if zoom == 1 else f" (wₖ drawn ×{_num(zoom, 1)})")
+    title = ("templates wₖ" if zoom == 1 else f"templates {_num(zoom, 1)}·wₖ") + " and the point x"
     on = dict(xaxis=axes[0], yaxis=axes[1])
     traces = []
     for k in range(len(b)):

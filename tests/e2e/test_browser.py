@@ -242,6 +242,25 @@ def test_training_animation_plays(app_page: Page, app_server):
     assert_no_errors(app_page)
 
 
+def test_the_step_scrubber_replays_the_history_and_the_sidebar_follows(app_page: Page, app_server):
+    path, heading, n_charts = PAGES["training"]
+    open_page(app_page, app_server.url, path, n_charts, heading)
+    sidebar = app_page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Showing step t = 0 of 200")).to_be_visible()
+    scrubber = app_page.get_by_role("slider", name="Step t")
+    scrubber.focus()
+    for _ in range(3):
+        app_page.keyboard.press("ArrowRight")
+    expect(app_page).to_have_url(re.compile(r"[?&]t=3(&|$)"))
+    expect(sidebar.get_by_text("Showing step t = 3 of 200")).to_be_visible()
+    expect(app_page.get_by_test_id("stMetric").first).to_contain_text("Loss L(W_t)")
+    app_page.get_by_role("button", name="Step", exact=True).click()
+    expect(app_page).to_have_url(re.compile(r"[?&]t=4(&|$)"))
+    expect(scrubber).to_have_attribute("aria-valuetext", "4")
+    expect(sidebar.get_by_text("Showing step t = 4 of 200")).to_be_visible()
+    assert_no_errors(app_page)
+
+
 def test_clicking_a_point_selects_that_example_in_every_view(app_page: Page, app_server):
     open_page(app_page, app_server.url, "/", 1)
     number = app_page.get_by_label("Selected example i", exact=True).and_(app_page.get_by_test_id("stNumberInputField"))
