@@ -72,8 +72,7 @@ def context(through_t: bool = False, caption: bool = True) -> views.Context:
     cfg = state.load() if state.sidebar_drawn() else sidebar()
     if caption:
         step_caption(cfg)
-    with st.spinner("Training…"):
-        ctx = views.load(cfg, through_t=through_t)
+    ctx = views.load(cfg, through_t=through_t)  # (compute.history shows a spinner while it trains)
     hist = ctx.hist
     if hist.diverged_at is not None:
         st.warning(f"Training **diverged at step {hist.diverged_at}**: the loss or the parameters stopped "

@@ -46,7 +46,7 @@ def initial_params(key: tuple) -> tuple[np.ndarray, np.ndarray]:
     return init_params(n_classes, 2, method=init, seed=seed)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner="Training…")  # shown only while a run is computed (not when cached)
 def history(key: tuple, lr: float | None = None) -> History:
     """Train for the whole horizon once; pages scrub it by step. `lr` overrides the config's."""
     dkey, ikey, loss, reg, penalty, margin, optimizer, cfg_lr, batch_size, schedule, options, steps = key
