@@ -188,3 +188,14 @@ def test_score_surface_and_selected_example_reach_the_chart():
     ring = next(t for t in fig["data"] if t.get("name") == "selected")
     assert (star["x"], star["y"]) == (ring["x"], ring["y"]) and ring["customdata"] == [7]
     assert "i = 7" in " ".join(m.value for m in at.markdown) and at.query_params["point"] == "7"
+
+
+def test_the_hinge_table_leaves_out_the_true_class_and_sums_to_L_i():
+    import numpy as np
+
+    at = run(page="app_pages/loss.py")
+    hinge = next(d.value for d in at.dataframe if "L_i" in d.value.columns and "j = 0" in d.value.columns)
+    terms = hinge[[f"j = {k}" for k in range(3)]].to_numpy()
+    for row, y in zip(terms, hinge["y"]):
+        assert np.isnan(row[y]) and not np.isnan(np.delete(row, y)).any()  # shown as "—" in the browser
+    np.testing.assert_allclose(np.nansum(terms, axis=1), hinge["L_i"].to_numpy(), rtol=1e-12)

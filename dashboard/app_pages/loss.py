@@ -113,7 +113,7 @@ def body():
     def table(columns: dict) -> None:
         """One row per shown example: i, y, then the given columns (name -> (N, ) values)."""
         df = pd.DataFrame({"i": rows, "y": ctx.y[rows], **{k: v[rows] for k, v in columns.items()}}).set_index("i")
-        st.dataframe(df.style.format("{:.4g}", subset=list(columns), na_rep="—"), width="stretch")
+        st.dataframe(df.style.format("{:.4g}", subset=list(columns)), width="stretch", placeholder="—")
 
     st.markdown("**Scores** s = Wx + b of the examples shown (the selected example is included):")
     table({f"s_{k}": results["svm"].scores[:, k] for k in range(C)})
@@ -124,7 +124,8 @@ def body():
         r = results["svm"]
         # the j = y_i term is not part of the sum: shown as a dash
         terms = np.where(np.arange(C)[None, :] == ctx.y[:, None], np.nan, r.margins)
-        table({**{f"max(0, s_{k} − s_y + Δ)": terms[:, k] for k in range(C)}, "L_i": r.per_example})
+        st.caption("Column j holds the term max(0, s_j − s_y + Δ); L_i is their sum.")
+        table({**{f"j = {k}": terms[:, k] for k in range(C)}, "L_i": r.per_example})
         st.latex(total_latex(r))
     with col_s:
         st.subheader("Softmax (cross-entropy)")
@@ -139,7 +140,8 @@ def body():
         st.latex(r"L_i = \sum_j \max(0,\ \Delta - t_{ij} s_j), \quad t_{ij} = +1 \text{ if } j = y_i "
                  r"\text{ else } -1")
         r = results["ova"]
-        table({**{f"max(0, Δ − t s_{k})": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
+        st.caption("Column j holds the term max(0, Δ − t_ij s_j); L_i is their sum.")
+        table({**{f"j = {k}": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
         st.latex(total_latex(r))
 
 
