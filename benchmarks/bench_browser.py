@@ -237,7 +237,8 @@ def payloads(browser, base: str) -> dict:
         page.get_by_role("slider", name=LR_LABEL).focus()
         page.keyboard.press("ArrowRight")
         try:
-            page.wait_for_function(DONE_JS, arg=[n, QUIET_MS], polling="raf", timeout=60_000)
+            # (a page without charts: quiet for longer, past the page-only rerun that follows the callback's run)
+            page.wait_for_function(DONE_JS, arg=[n, QUIET_MS if n else 1500], polling="raf", timeout=60_000)
         except PlaywrightTimeout:
             state = page.evaluate("""() => ({live: window.__live().length, url: location.href,
                 state: document.querySelector('[data-testid="stApp"]').getAttribute('data-test-script-state'),
