@@ -21,9 +21,10 @@ def sidebar() -> Config:
         st.warning(message, icon=":material/link:")
     for message in state.messages():
         st.warning(message, icon=":material/warning:")
+    repairs = controls.repair_widgets(cfg)
     cfg = controls.sidebar(cfg)
-    cfg, repairs = state.commit(cfg)
-    for message in repairs:
+    cfg, more = state.commit(cfg)
+    for message in [*repairs, *more]:
         st.warning(message, icon=":material/warning:")
     return cfg
 

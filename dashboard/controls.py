@@ -64,6 +64,19 @@ def page_only(name: str):
     return changed
 
 
+def repair_widgets(cfg: Config) -> list[str]:
+    """Before the sidebar is drawn: validate the Config its widgets hold and put each repaired value into its
+    widget, so the sidebar shows the values in use (a custom W of the wrong size falls back to small random
+    values: the initialization control then says so). Returns the repair messages (shown once)."""
+    held = {f: state.widget(f) for f in SIDEBAR if f != "W0" and state.widget(f) is not None}
+    wanted = cfg.replace(**held)
+    fixed, messages = validate(wanted)
+    for name, value in held.items():
+        if getattr(fixed, name) != value:
+            state.set_widget(name, getattr(fixed, name))
+    return messages
+
+
 def bind(name: str, value=None) -> dict:
     """key (seeded with value unless the widget holds one) and, for a PAGE_ONLY field, on_change."""
     key = state.seed(name, value) if value is not None else name

@@ -199,3 +199,15 @@ def test_the_hinge_table_leaves_out_the_true_class_and_sums_to_L_i():
     for row, y in zip(terms, hinge["y"]):
         assert np.isnan(row[y]) and not np.isnan(np.delete(row, y)).any()  # shown as "—" in the browser
     np.testing.assert_allclose(np.nansum(terms, axis=1), hinge["L_i"].to_numpy(), rtol=1e-12)
+
+
+def test_a_repaired_setting_shows_in_its_sidebar_control_and_warns_once():
+    # a custom W for 3 classes no longer fits 4 classes: small random values are used, and the sidebar says so
+    at = run({"init": "custom", "W0": "1,0,0,0,1,0,-1,-1,0.5"})
+    at.slider(key="n_classes").set_value(4).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("custom W needs 12 numbers" in w.value for w in at.warning)
+    assert at.session_state["_config"].init == "small" and at.selectbox(key="init").value == "small"
+    assert "init" not in at.query_params and at.query_params["n_classes"] == "4"
+    at.run()
+    assert not at.warning and at.selectbox(key="init").value == "small"
