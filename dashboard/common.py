@@ -26,6 +26,10 @@ def sidebar() -> Config:
     cfg, more = state.commit(cfg)
     for message in [*repairs, *more]:
         st.warning(message, icon=":material/warning:")
+    # (no step number here: the sidebar is not redrawn when only the page reruns, and a fragment that writes
+    # into the sidebar fails when rapid reruns interrupt the full run it depends on; each page shows t itself)
+    st.sidebar.caption("Step, Reset and Run move the step t each page shows · the address bar's link reproduces "
+                       "this view")
     return cfg
 
 
@@ -60,19 +64,10 @@ def page(body: Callable[[], None]) -> None:
     fragment()
 
 
-def step_caption(cfg: Config) -> None:
-    """Under the sidebar's controls: the step shown (written by the page's fragment, which reruns with t)."""
-    st.sidebar.caption(f"Showing step **t = {cfg.t}** of {cfg.steps} · the address bar's link reproduces "
-                       "this view")
-
-
-def context(through_t: bool = False, caption: bool = True) -> views.Context:
-    """Draw the sidebar (unless the entry script did) and, unless the page does it itself, the step caption; then
-    load the data and the cached run: the whole horizon, or with through_t (a page that shows step t only) the
-    steps up to t rounded up to views.CHUNK."""
+def context(through_t: bool = False) -> views.Context:
+    """Draw the sidebar (unless the entry script did), then load the data and the cached run: the whole
+    horizon, or with through_t (a page that shows step t only) the steps up to t rounded up to views.CHUNK."""
     cfg = state.load() if state.sidebar_drawn() else sidebar()
-    if caption:
-        step_caption(cfg)
     ctx = views.load(cfg, through_t=through_t)  # (compute.history shows a spinner while it trains)
     hist = ctx.hist
     if hist.diverged_at is not None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state, views
-from dashboard.common import chart, context, page, sig, step_caption
+from dashboard.common import chart, context, page, sig
 from dashboard.config import OPTIMIZER_LABELS
 
 
 def body():
-    ctx = context(caption=False)  # the scrubber writes it: it reruns on its own with t
+    ctx = context()
     cfg, hist = ctx.cfg, ctx.hist
     st.header("Training · gradient descent, step by step")
     st.latex(r"W_{t+1} = W_t - \alpha_t \nabla_W L(W_t), \qquad b_{t+1} = b_t - \alpha_t \nabla_b L(W_t)")
@@ -29,8 +29,7 @@ def body():
         t = st.slider("Step t", 0, max(hist.steps, 1), key=state.seed("t", min(cfg.t, hist.steps)),
                       help="Scrub through the training run; Step / Run / Reset are in the sidebar")
         t = min(t, hist.steps)
-        cfg, _ = state.commit(cfg.replace(t=t))
-        step_caption(cfg)
+        state.commit(cfg.replace(t=t))
         c = st.columns(4)
         c[0].metric("Loss L(W_t)", f"{hist.loss[t]:.4f}",
                     delta=None if t == 0 else f"{hist.loss[t] - hist.loss[t - 1]:+.4f}", delta_color="inverse")
