@@ -211,3 +211,12 @@ def test_a_repaired_setting_shows_in_its_sidebar_control_and_warns_once():
     assert "init" not in at.query_params and at.query_params["n_classes"] == "4"
     at.run()
     assert not at.warning and at.selectbox(key="init").value == "small"
+
+
+def test_settings_changed_while_the_lecture_example_is_shown_reach_the_url():
+    at = run({"lr": "0.5", "t": "7"}, page="app_pages/loss.py")
+    at.segmented_control(key="loss_source").set_value("lecture").run()
+    at.select_slider(key="lr").set_value(0.56).run()
+    at.button(key="step").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["lr"] == "0.56" and at.query_params["t"] == "8"

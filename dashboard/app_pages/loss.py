@@ -81,7 +81,7 @@ def body():
             "no difference to the minimizer.\n"
             f"- *Mean instead of sum?* sum = **{svm.per_example.sum():.1f}** = 3 × {svm.loss:.2f}: scaling by a "
             "constant.")
-        st.stop()
+        return  # (not st.stop(): it ends the run before the address bar is updated)
 
     # ------------------------------------------------------------------ the current classifier on the data
     st.markdown(f"Parameters at step **t = {ctx.t}**; λ = {cfg.reg:g}, penalty {cfg.penalty}, margin Δ = "
