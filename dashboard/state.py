@@ -42,6 +42,19 @@ def seed(name: str, value) -> str:
     return name
 
 
+def slider_key(name: str, value, hi) -> str:
+    """Key for a slider whose upper end `hi` changes with the settings (a horizon, a divergence step, N). Streamlit
+    makes a slider with a new range a new widget that starts at its minimum, and forgets a widget a run did not
+    draw: then (and when it holds nothing) the slider gets `value`, clipped to hi; otherwise it keeps its own."""
+    mark = f"_range_{name}"
+    if st.session_state.get(name) is None or st.session_state.get(mark) != hi:
+        st.session_state[name] = min(value, hi)
+    elif st.session_state[name] > hi:
+        st.session_state[name] = hi
+    st.session_state[mark] = hi
+    return name
+
+
 def widget(name: str, default=None):
     return st.session_state.get(name, default)
 

@@ -220,3 +220,13 @@ def test_settings_changed_while_the_lecture_example_is_shown_reach_the_url():
     at.button(key="step").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["lr"] == "0.56" and at.query_params["t"] == "8"
+
+
+def test_examples_shown_survive_the_lecture_example_and_a_smaller_N():
+    at = run(page="app_pages/loss.py")
+    at.slider(key="loss_rows").set_value(12).run()
+    at.segmented_control(key="loss_source").set_value("lecture").run()
+    at.segmented_control(key="loss_source").set_value("data").run()
+    assert at.slider(key="loss_rows").value == 12
+    at.slider(key="n_points").set_value(20).run()  # 16 training points: at most 16 rows
+    assert at.slider(key="loss_rows").value == 12

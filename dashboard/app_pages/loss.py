@@ -104,9 +104,10 @@ def body():
         col.metric(title, sig(r.loss, 5), help="data loss + λR(W); the range of every loss here is [0, ∞)")
         col.caption(f"data loss {sig(r.data_loss, 5)} + λR(W) {sig(r.reg_loss, 3)}. {sanity[key]}.")
 
-    if state.widget("loss_rows") is not None and state.widget("loss_rows") > min(N, 50):
-        state.set_widget("loss_rows", min(N, 50))
-    show = st.slider("Examples shown", 1, min(N, 50), key=state.seed("loss_rows", min(N, 8)))
+    chosen = state.remember("loss_rows_chosen") or 8
+    show = st.slider("Examples shown", 1, min(N, 50), key=state.slider_key("loss_rows", chosen, min(N, 50)))
+    if show != min(chosen, min(N, 50)):  # the student's own choice, kept when N or the lecture example hides it
+        state.remember("loss_rows_chosen", show)
     sel = int(state.widget("point", cfg.point))
     rows = sorted({*range(show)} | ({sel} if sel < N else set()))
 

@@ -24,9 +24,7 @@ def body():
     def scrubber():
         """Replays the cached History at any step without retraining; only this part reruns."""
         cfg = state.load()
-        if state.widget("t") is not None and state.widget("t") > hist.steps:
-            state.set_widget("t", hist.steps)
-        t = st.slider("Step t", 0, max(hist.steps, 1), key=state.seed("t", min(cfg.t, hist.steps)),
+        t = st.slider("Step t", 0, max(hist.steps, 1), key=state.slider_key("t", cfg.t, max(hist.steps, 1)),
                       help="Scrub through the training run; Step / Run / Reset are in the sidebar")
         t = min(t, hist.steps)
         state.commit(cfg.replace(t=t))

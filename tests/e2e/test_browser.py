@@ -253,6 +253,14 @@ def test_the_step_scrubber_replays_the_history_and_step_moves_it(app_page: Page,
     app_page.get_by_role("button", name="Step", exact=True).click()
     expect(app_page).to_have_url(re.compile(r"[?&]t=4(&|$)"))
     expect(scrubber).to_have_attribute("aria-valuetext", "4")
+    # a new horizon gives the scrubber a new range: it keeps showing step 4 (Streamlit would restart it at 0)
+    horizon = app_page.get_by_role("slider", name="Training horizon (steps)")
+    horizon.focus()
+    app_page.keyboard.press("ArrowRight")
+    expect(app_page).to_have_url(re.compile(r"[?&]steps=300(&|$)"))
+    wait_ready(app_page, 2)
+    expect(scrubber).to_have_attribute("aria-valuetext", "4")
+    assert query(app_page).get("t") == "4"
     assert_no_errors(app_page)
 
 
