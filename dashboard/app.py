@@ -29,11 +29,9 @@ page = st.navigation(pages)
 # The shared sidebar is drawn here, in the entry script, so its widgets keep their state across pages (a page run
 # on its own, as in tests, draws it itself). Each page draws itself in a fragment (common.page), and the URL is
 # written at the end of the run.
-state.defer_url(True)
 common.guarded(common.sidebar)
 state.set_sidebar_drawn(True)
 try:
     common.guarded(page.run)
 finally:
-    state.defer_url(False)
     common.guarded(state.publish_url)

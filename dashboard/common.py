@@ -47,18 +47,16 @@ def guarded(fn):
 
 def page(body: Callable[[], None]) -> None:
     """Draw a page in a fragment. A sidebar control that only the page depends on (see controls.PAGE_ONLY) then
-    reruns just this fragment: the sidebar is neither run nor sent to the browser again, which makes a slider
-    change ~10% faster (benchmarks/bench_browser.py). The address bar is updated at the end of either run."""
+    reruns just this fragment: the sidebar is neither run nor sent to the browser again, which made a slider
+    change ~5% faster (399 -> 377 ms, benchmarks/bench_browser.py). The address bar is updated at its end."""
 
     @st.fragment(key=state.PAGE)
     def fragment():
-        state.defer_url(True)
         try:
             for message in state.messages():  # from a callback of the run that led here
                 st.warning(message, icon=":material/warning:")
             guarded(body)
         finally:
-            state.defer_url(False)
             guarded(state.publish_url)
 
     fragment()

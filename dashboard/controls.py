@@ -48,18 +48,22 @@ PAGE_ONLY = frozenset({"n_classes", "n_points", "noise", "test_fraction", "seed"
                        "mu", "batch_size", "schedule", "steps"})
 
 
+def _validated(wanted: Config) -> tuple[Config, list[str], list[str]]:
+    """validate(wanted), plus the sidebar fields it repaired."""
+    cfg, messages = validate(wanted)
+    return cfg, messages, [f for f in SIDEBAR if getattr(cfg, f) != getattr(wanted, f)]
+
+
 def page_only(name: str):
     """on_change of the sidebar control of Config field `name`: store the new Config and rerun just the page,
     unless validate() would repair a field the sidebar shows or warn (then the whole app reruns and the sidebar
     shows the repair, as for any other control)."""
 
     def changed():
-        wanted = state.load().replace(**{name: state.widget(name)})
-        cfg, warnings = validate(wanted)
-        if warnings or any(getattr(cfg, f) != getattr(wanted, f) for f in SIDEBAR):
-            return
-        state.store(cfg)
-        state.rerun_page()
+        cfg, messages, repaired = _validated(state.load().replace(**{name: state.widget(name)}))
+        if not messages and not repaired:
+            state.store(cfg)
+            state.rerun_page()
 
     return changed
 
@@ -69,11 +73,9 @@ def repair_widgets(cfg: Config) -> list[str]:
     widget, so the sidebar shows the values in use (a custom W of the wrong size falls back to small random
     values: the initialization control then says so). Returns the repair messages (shown once)."""
     held = {f: state.widget(f) for f in SIDEBAR if f != "W0" and state.widget(f) is not None}
-    wanted = cfg.replace(**held)
-    fixed, messages = validate(wanted)
-    for name, value in held.items():
-        if getattr(fixed, name) != value:
-            state.set_widget(name, getattr(fixed, name))
+    fixed, messages, repaired = _validated(cfg.replace(**held))
+    for name in set(repaired) & set(held):
+        state.set_widget(name, getattr(fixed, name))
     return messages
 
 
@@ -84,17 +86,14 @@ def bind(name: str, value=None) -> dict:
 
 
 def step_to(t: int) -> None:
-    """Show step t, growing the training horizon when t passes it (callbacks only). Only the page reruns, unless
-    the horizon (a sidebar control) grew or a drawn widget shows t (the Training page's scrubber): a value set
-    from a callback reaches the browser's widget in a whole-app rerun, not in a page-only one."""
+    """Show step t, growing the training horizon when t passes it (callbacks only). Only the page reruns, unless a
+    drawn widget shows a changed value (the horizon, the Training page's scrubber): see state.update."""
     cfg = state.load()
     t = max(0, min(int(t), SCHEMA["steps"].hi))
     changes = {"t": t}
     if t > cfg.steps:
         changes["steps"] = next(h for h in HORIZON_OPTIONS if h >= t)
-    shown = state.widget("t") is not None
-    state.update(**changes)
-    if "steps" not in changes and not shown:
+    if not state.update(**changes):  # no drawn widget (the horizon, the Training page's scrubber) took a value
         state.rerun_page()
 
 

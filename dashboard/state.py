@@ -8,13 +8,13 @@ reproduces a view, and a bad URL value falls back to the default with a visible 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard.config import DEFAULT, Config, from_query, to_query, validate
 
 _CFG = "_config"
 _WARN = "_warnings"
 _MESSAGES = "_messages"
-_DEFER_URL = "_defer_url"
 PAGE = "page"  # the key of the fragment each page is drawn in (common.page)
 
 
@@ -69,23 +69,17 @@ def forget(name: str) -> None:
 
 
 def commit(cfg: Config) -> tuple[Config, list[str]]:
-    """Validate, store, and mirror to the URL; returns the stored Config and repair messages."""
+    """Validate and store; returns the stored Config and repair messages. The URL follows at the end of the run
+    (publish_url): a new address makes the browser re-render the whole app, which then no longer delays the
+    charts (~10% of a slider change's latency)."""
     cfg, warnings = validate(cfg)
     st.session_state[_CFG] = cfg
-    if not st.session_state.get(_DEFER_URL):
-        publish_url()
     return cfg, warnings
 
 
-def defer_url(defer: bool) -> None:
-    """While deferred, commit() leaves the address bar to publish_url(). The entry script defers it to the end
-    of the run: a new address makes the browser re-render the whole app, which then no longer delays the
-    charts (~10% of a slider change's latency)."""
-    st.session_state[_DEFER_URL] = defer
-
-
 def publish_url() -> None:
-    """Mirror the stored Config to the URL (if it changed)."""
+    """Mirror the stored Config to the URL (if it changed): at the end of the app's run, of a page's fragment and
+    of any fragment that commits on its own."""
     query = to_query(load())
     if query != st.query_params.to_dict():
         st.query_params.from_dict(query)
@@ -107,14 +101,14 @@ def remember(name: str, value=None):
     return st.session_state.get(name)
 
 
-def update(**changes) -> Config:
-    """Change Config fields from a callback: the stored Config and any drawn widgets follow."""
-    cfg = st.session_state.get(_CFG, DEFAULT).replace(**changes)
-    st.session_state[_CFG] = cfg
-    for name, value in changes.items():
-        if name in st.session_state:
-            st.session_state[name] = value
-    return cfg
+def update(**changes) -> list[str]:
+    """Change Config fields from a callback: the stored Config and any drawn widgets follow. Returns the widgets
+    given a value (it reaches the browser in a whole-app rerun, not in a page-only one)."""
+    st.session_state[_CFG] = st.session_state.get(_CFG, DEFAULT).replace(**changes)
+    widgets = [name for name in changes if name in st.session_state]
+    for name in widgets:
+        st.session_state[name] = changes[name]
+    return widgets
 
 
 def set_sidebar_drawn(drawn: bool) -> None:
@@ -134,8 +128,6 @@ def store(cfg: Config) -> None:
 def rerun_page() -> None:
     """From a widget callback: rerun only the page fragment, not the whole app (the sidebar is not drawn and
     not sent again). If the last run drew no page fragment, the callback returns and the whole app reruns."""
-    from streamlit.errors import StreamlitAPIException
-
     try:
         st.rerun(PAGE)
     except StreamlitAPIException:  # an unknown fragment key (the last run drew no page)

@@ -28,6 +28,7 @@ def body():
                       help="Scrub through the training run; Step / Run / Reset are in the sidebar")
         t = min(t, hist.steps)
         state.commit(cfg.replace(t=t))
+        state.publish_url()  # (this fragment reruns on its own, without the page's)
         c = st.columns(4)
         c[0].metric("Loss L(W_t)", f"{hist.loss[t]:.4f}",
                     delta=None if t == 0 else f"{hist.loss[t] - hist.loss[t - 1]:+.4f}", delta_color="inverse")
