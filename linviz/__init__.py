@@ -7,7 +7,10 @@ from __future__ import annotations
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["datasets", "gradcheck", "landscape", "losses", "model", "optim", "train"]
+__all__ = ["datasets", "derivative_free", "gradcheck", "landscape", "losses", "model", "optim", "train",
+           "autodiff", "compgraph", "cost", "derivations", "limit", "planted_bugs", "walkthrough",
+           "binary", "common_slice", "information", "minibatch", "regularization", "sanity", "search", "shapes",
+           "slices", "images", "viewpoints"]
 
 
 def __getattr__(name: str):

@@ -68,3 +68,24 @@ def check_params(W, b, D: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
         raise ValueError("W and b must be finite")
     return W, b
+
+
+def check_batch_size(batch_size, N: int) -> int | None:
+    """None (full batch) or an integer >= 1; a batch of N or more examples is the full batch, so None."""
+    if batch_size is None:
+        return None
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or not 1 <= batch_size:
+        raise ValueError(f"batch_size must be None (full batch) or an integer >= 1, got {batch_size!r}")
+    return None if int(batch_size) >= N else int(batch_size)
+
+
+def check_test_set(X_test, y_test, C: int, D: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The test set (X_test (M, D), y_test (M,) in [0, C)), or None when there is none or it is empty."""
+    if (X_test is None) != (y_test is None):
+        raise ValueError("give both X_test and y_test, or neither")
+    if X_test is None or not len(X_test):
+        return None
+    Xt, yt = check_data(X_test, y_test, n_classes=C)
+    if Xt.shape[1] != D:
+        raise ValueError(f"X_test has {Xt.shape[1]} features, X has {D}")
+    return Xt, yt

@@ -1,4 +1,5 @@
-"""Toy 2-D datasets, a seeded stratified train/test split, and the lecture's worked examples as data.
+"""Toy 2-D datasets and a seeded stratified train/test split (the lecture's worked examples as data:
+linviz/lecture_examples.py).
 
 Every generator has the one signature ``(n, *, noise=0.1, seed=0, n_classes=3) -> (X, y)`` with
 X : (n, 2) float64 and y : (n,) intp in [0, n_classes).  Classes are balanced (counts differ by at
@@ -7,6 +8,10 @@ plot can use fixed axes.  ``noise`` is always the std of Gaussian jitter in plot
 an int (a fresh private Generator) or a ``np.random.Generator`` (used and advanced in place); the
 global numpy RNG is never touched.  The 2-class datasets (xor, circles, moons) reject the default
 n_classes=3: pass n_classes=2, or read the allowed range from ``CLASS_RANGE``.
+
+``REGISTRY`` says what each data set is (``DataSet``: generator, feature shape, class names, sizes, noise); besides
+the toy 2-D sets it holds the 8x8 image sets of linviz.images (``shapes``, ``digits``: X (n, 64) in [0, 1]), so
+every page that reads the registry works on images too.
 """
 from __future__ import annotations
 
@@ -22,10 +27,14 @@ Data = tuple[np.ndarray, np.ndarray]  # X (n, 2) float64, y (n,) intp
 MAX_N = 100_000
 SECTOR_OFFSET = np.pi / 6  # rotates the `separable` sectors so no boundary is axis-aligned
 
-# (min_classes, max_classes) per dataset, so a UI can constrain its class slider.
-CLASS_RANGE: dict[str, tuple[int, int]] = {
-    "blobs": (2, 8), "separable": (2, 8), "xor": (2, 2), "circles": (2, 2), "moons": (2, 2), "spiral": (2, 8),
-}
+# (min_classes, max_classes) per dataset, so a UI can constrain its class slider (filled from REGISTRY below).
+CLASS_RANGE: dict[str, tuple[int, int]] = {}
+
+# The noise (std of the jitter, plot units) a UI should start each dataset with: the largest at which its shape is
+# still plain to see. Blobs overlap a little at 1.0 (the classes are not separable, which is the point); circles,
+# moons, the spiral and XOR are one shapeless cloud at 1.0, and separable clamps most points to its sector edges.
+# (Filled from REGISTRY below.)
+DEFAULT_NOISE: dict[str, float] = {}
 
 
 def _is_int(value: object) -> bool:
@@ -77,8 +86,8 @@ def blobs(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) -> 
 
 def separable_weights(n_classes: int) -> tuple[np.ndarray, np.ndarray]:
     """A perfect classifier for `separable`: W (C, 2) of unit sector directions and b = 0 (C,)."""
-    if not _is_int(n_classes) or not 2 <= n_classes <= 8:
-        raise ValueError(f"n_classes must be an int from 2 to 8, got {n_classes!r}")
+    if not _is_int(n_classes) or not 2 <= n_classes <= CLASS_RANGE["separable"][1]:
+        raise ValueError(f"n_classes must be an int from 2 to {CLASS_RANGE['separable'][1]}, got {n_classes!r}")
     return _polar(1.0, _angles(n_classes, SECTOR_OFFSET)), np.zeros(n_classes)
 
 
@@ -143,31 +152,103 @@ def spiral(n: int, *, noise: float = 0.1, seed: Seed = 0, n_classes: int = 3) ->
     return X + noise * rng.standard_normal((n, 2)), y
 
 
-DATASETS: dict[str, Callable[..., Data]] = {
-    "blobs": blobs, "separable": separable, "xor": xor, "circles": circles, "moons": moons, "spiral": spiral,
+@dataclass(frozen=True)
+class DataSet:
+    """What a data set is, in the one place every page reads it from: its generator (which makes X, y), the
+    shape of one example, its class names, how many classes and examples it can have, and its noise.
+
+    A 2-D toy set has feature_shape (2,); an image set (H, W), its X then holds the images flattened row by
+    row, X (n, H * W).  Pages that draw the input plane draw an image set projected onto a plane of image space.
+    """
+
+    generate: Callable[..., Data]  # (n, *, noise, seed, n_classes) -> X (n, P), y (n,)
+    class_range: tuple[int, int]  # (min, max) n_classes
+    default_noise: float
+    feature_shape: tuple[int, ...] = (2,)  # one example's shape: (2,) for points, (H, W) for an image
+    class_names: tuple[str, ...] = ()  # label k is class_names[k]; () means "class 0", "class 1", ...
+    max_n: Callable[[int], int] | None = None  # max_n(n_classes): the most examples it has (None: MAX_N)
+    noise_applies: bool = True  # False: the set comes with its own noise (a UI hides the noise control)
+
+    @property
+    def n_features(self) -> int:
+        """P, the number of features of one example (the columns of X)."""
+        return int(np.prod(self.feature_shape))
+
+    @property
+    def is_image(self) -> bool:
+        return len(self.feature_shape) == 2
+
+    def names(self, n_classes: int) -> tuple[str, ...]:
+        """The names of classes 0 .. n_classes - 1."""
+        if self.class_names:
+            return tuple(self.class_names[:n_classes])
+        return tuple(f"class {k}" for k in range(n_classes))
+
+    def most(self, n_classes: int) -> int:
+        """The largest n this set can generate with n_classes classes."""
+        return MAX_N if self.max_n is None else min(MAX_N, int(self.max_n(n_classes)))
+
+
+def _image_entries() -> dict[str, DataSet]:
+    """The generated shapes and the handwritten digits of linviz.images, as entries of this registry."""
+    from linviz import images
+
+    out = {}
+    for name in ("shapes", "digits"):
+        s = images.IMAGE_DATASETS[name]
+        out[name] = DataSet(s.generate, s.class_range, s.default_noise, s.image_shape, s.class_names, s.max_n,
+                            noise_applies=False)
+    return out
+
+
+REGISTRY: dict[str, DataSet] = {
+    "blobs": DataSet(blobs, (2, 10), 1.0), "separable": DataSet(separable, (2, 10), 0.2),
+    "xor": DataSet(xor, (2, 2), 0.15), "circles": DataSet(circles, (2, 2), 0.1),
+    "moons": DataSet(moons, (2, 2), 0.1), "spiral": DataSet(spiral, (2, 10), 0.1),
+    **_image_entries(),
 }
+DATASETS: dict[str, Callable[..., Data]] = {name: entry.generate for name, entry in REGISTRY.items()}
+CLASS_RANGE.update({name: entry.class_range for name, entry in REGISTRY.items()})
+DEFAULT_NOISE.update({name: entry.default_noise for name, entry in REGISTRY.items()})
+
+
+def dataset_info(name: str) -> DataSet:
+    """REGISTRY[name]; an unknown name raises ValueError listing the valid ones."""
+    return check_choice("dataset", name, REGISTRY)
 
 
 def make_dataset(name: str, n: int, *, noise: float = 0.1, seed: Seed = 0,
                  n_classes: int = 3) -> Data:
-    """Generate DATASETS[name]: X (n, 2), y (n,); an unknown name raises ValueError listing the valid ones."""
+    """Generate DATASETS[name]: X (n, P), y (n,) (P = 2 for the toy sets, 64 for the 8x8 images); an unknown name
+    raises ValueError listing the valid ones."""
     generator = check_choice("dataset", name, DATASETS)
     return generator(n, noise=noise, seed=seed, n_classes=n_classes)
+
+
+def split_sizes(n: int, test_fraction: float) -> tuple[int, int]:
+    """(N - M, M): the training- and test-set sizes train_test_split gives N = n examples.
+
+    M = round(test_fraction * N), capped at N - 1 so the training set is never empty.
+    """
+    test_fraction = check_nonnegative("test_fraction", test_fraction)
+    if test_fraction > 0.9:
+        raise ValueError(f"test_fraction must lie in [0, 0.9], got {test_fraction!r}")
+    if not _is_int(n) or n < 1:
+        raise ValueError(f"n must be a positive int, got {n!r}")
+    M = min(round(test_fraction * n), n - 1)
+    return n - M, M
 
 
 def train_test_split(X: np.ndarray, y: np.ndarray, *, test_fraction: float = 0.25,
                      seed: Seed = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Stratified shuffled split: X_train (N - M, D), y_train (N - M,), X_test (M, D), y_test (M,).
 
-    M = round(test_fraction * N), capped at N - 1 so the training set is never empty.
+    M = round(test_fraction * N), capped at N - 1 so the training set is never empty (see split_sizes).
     """
     X, y = check_data(X, y)
-    test_fraction = check_nonnegative("test_fraction", test_fraction)
-    if test_fraction > 0.9:
-        raise ValueError(f"test_fraction must lie in [0, 0.9], got {test_fraction!r}")
-    rng = _rng(seed)
     N = y.shape[0]
-    M = min(round(test_fraction * N), N - 1)
+    M = split_sizes(N, test_fraction)[1]
+    rng = _rng(seed)
     # Random order within each class, classes laid end to end (a stable sort keeps the shuffle) ...
     order = rng.permutation(N)
     order = order[np.argsort(y[order], kind="stable")]
@@ -177,59 +258,3 @@ def train_test_split(X: np.ndarray, y: np.ndarray, *, test_fraction: float = 0.2
     pick = ((j + 1) * M) // N > (j * M) // N
     train, test = rng.permutation(order[~pick]), rng.permutation(order[pick])
     return X[train], y[train], X[test], y[test]
-
-
-# ---------------------------------------------------------------- the lecture's worked examples
-def _frozen(values, dtype=float) -> np.ndarray:
-    """A read-only array, so a shared example cannot be edited by accident."""
-    a = np.array(values, dtype=dtype)
-    a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True, eq=False)
-class LectureExample:
-    """Three images, three classes: X (3, 3), y (3,), W (3, 3), b (3,), scores (3, 3) = X W^T + b."""
-
-    class_names: tuple[str, ...]
-    X: np.ndarray  # (3, 3); the slides give scores, not pixels, so X holds the scores themselves
-    y: np.ndarray  # (3,) true class of each image
-    W: np.ndarray  # (3, 3) identity ...
-    b: np.ndarray  # (3,) zeros ... so X W^T + b reproduces the slide's scores exactly
-    scores: np.ndarray  # (3, 3); row i = the score vector of image i, column j = class j
-
-
-def lecture_example() -> LectureExample:
-    """The slides' cat / car / frog scores: with margin 1 the SVM losses are 2.9, 0, 12.9 (mean 5.27)."""
-    # Image 0 (a cat): hinge max(0, 5.1 - 3.2 + 1) + max(0, -1.7 - 3.2 + 1) = 2.9 + 0.  Softmax of
-    # (3.2, 5.1, -1.7): exp = (24.5, 164.0, 0.18), probabilities (0.13, 0.87, 0.00).
-    scores = [[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]]
-    return LectureExample(
-        class_names=("cat", "car", "frog"), X=_frozen(scores), y=_frozen([0, 1, 2], np.intp),
-        W=_frozen(np.eye(3)), b=_frozen(np.zeros(3)), scores=_frozen(scores),
-    )
-
-
-@dataclass(frozen=True, eq=False)
-class PixelExample:
-    """CS231n's 4-pixel image: x (4,), W (3, 4), b (3,), scores (3,) = W x + b, slide_scores (3,)."""
-
-    class_names: tuple[str, ...]
-    x: np.ndarray  # (4,) pixel values of the (cat) image, flattened
-    y: int  # true class: 0, "cat"
-    W: np.ndarray  # (3, 4)
-    b: np.ndarray  # (3,)
-    scores: np.ndarray  # (3,) W x + b = (-96.8, 437.9, 60.75)
-    # The slide prints (-96.8, 437.9, 61.95): its ship score 61.95 is W x without the bias -1.2.
-    slide_scores: np.ndarray
-
-
-def cs231n_pixels_example() -> PixelExample:
-    """The classic 4-pixel, 3-class example; the dog score wins although the image is a cat."""
-    x = np.array([56.0, 231.0, 24.0, 2.0])
-    W = np.array([[0.2, -0.5, 0.1, 2.0], [1.5, 1.3, 2.1, 0.0], [0.0, 0.25, 0.2, -0.3]])
-    b = np.array([1.1, 3.2, -1.2])
-    return PixelExample(
-        class_names=("cat", "dog", "ship"), x=_frozen(x), y=0, W=_frozen(W), b=_frozen(b),
-        scores=_frozen(W @ x + b), slide_scores=_frozen([-96.8, 437.9, 61.95]),
-    )

@@ -64,3 +64,13 @@ def init_params(n_classes: int, n_features: int, *, method: str = "small", scale
         raise ValueError(f"need n_classes >= 1 and n_features >= 1, got {n_classes}, {n_features}")
     rng = np.random.default_rng(seed)
     return fn(int(n_classes), int(n_features), rng, float(scale))
+
+
+def start_params(X: np.ndarray, y: np.ndarray, W0=None, b0=None, *, n_classes: int | None = None,
+                 seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The start (W0 (C, D), b0 (C,)) of a run on X (N, D), y (N,): the given one, checked, or without one the
+    seed's small initialization for n_classes classes (default: max(y) + 1)."""
+    if W0 is None and b0 is None:
+        C = int(n_classes) if n_classes is not None else int(np.max(y)) + 1
+        W0, b0 = init_params(C, np.shape(X)[1], seed=seed)
+    return check_params(W0, b0, D=np.shape(X)[1])

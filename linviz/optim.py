@@ -1,4 +1,5 @@
-"""Gradient-descent update rules, learning-rate schedules and derivative-free searches.
+"""Gradient-descent update rules (sgd, momentum, nesterov, adam, rmsprop) and learning-rate schedules
+(the derivative-free searches are in linviz.derivative_free).
 
 Update rules share one signature   rule(params, grads, state, lr, **options) -> (new_params, new_state)
 where params and grads are tuples of arrays (in practice (W, b)) and state is None on the first call.
@@ -7,9 +8,7 @@ check_lr and check_options once up front. Nothing here mutates its inputs or use
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -71,12 +70,30 @@ def adam(params: Params, grads: Params, state: State, lr: float, beta1: float = 
     return new, {"m": m, "v": v, "t": t}
 
 
-OPTIMIZERS: dict[str, Callable] = {"sgd": sgd, "momentum": momentum, "nesterov": nesterov, "adam": adam}
+def rmsprop(params: Params, grads: Params, state: State, lr: float, rho: float = 0.9,
+            eps: float = 1e-8) -> tuple[Params, State]:
+    """RMSProp (Hinton): v <- rho v + (1 - rho) g^2; p <- p - lr g / (sqrt(v) + eps). State {"v": tuple}.
+
+    Each coordinate's step is divided by a running root-mean-square of its own gradients, so steep
+    and flat directions move at similar speeds. v starts at 0 and is not bias-corrected (Adam is
+    RMSProp plus momentum plus that correction): the first step is lr / sqrt(1 - rho) per coordinate.
+    """
+    if state is None:  # v = 0
+        v = tuple((1.0 - rho) * (g * g) for g in grads)
+    else:
+        v = tuple(rho * vi + (1.0 - rho) * (g * g) for vi, g in zip(state["v"], grads))
+    return tuple(p - lr * g / (np.sqrt(vi) + eps) for p, g, vi in zip(params, grads, v)), {"v": v}
+
+
+OPTIMIZERS: dict[str, Callable] = {
+    "sgd": sgd, "momentum": momentum, "nesterov": nesterov, "adam": adam, "rmsprop": rmsprop,
+}
 OPTIMIZER_OPTIONS: dict[str, dict[str, float]] = {
     "sgd": {},
     "momentum": {"mu": 0.9},
     "nesterov": {"mu": 0.9},
     "adam": {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8},
+    "rmsprop": {"rho": 0.9, "eps": 1e-8},
 }
 
 
@@ -113,7 +130,8 @@ def _check_int(name: str, value: int, minimum: int) -> int:
 
 
 _OPTION_CHECKS: dict[str, Callable] = {
-    "mu": _unit_interval, "beta1": _unit_interval, "beta2": _unit_interval, "eps": check_positive,
+    "mu": _unit_interval, "beta1": _unit_interval, "beta2": _unit_interval, "rho": _unit_interval,
+    "eps": check_positive,
     "gamma": _decay_factor, "k": check_nonnegative,
     "step_size": lambda name, value: _check_int(name, value, 1),
 }
@@ -188,128 +206,3 @@ def schedule_values(name: str, lr0: float, steps: int, **options) -> np.ndarray:
     steps = _check_int("steps", steps, 0)
     t = np.arange(steps)
     return np.asarray(fn(lr0, t, **options), dtype=float)
-
-
-# ---------------------------------------------------------------- derivative-free search
-@dataclass(frozen=True)
-class SearchResult:
-    """Outcome of a derivative-free search."""
-
-    best_x: np.ndarray  # shaped like x0
-    best_loss: float  # f(best_x); inf if f never returned a finite value
-    best_so_far: np.ndarray  # (evaluations,) best loss after each call to f
-    evaluations: int  # calls to f, always <= budget
-    trajectory: np.ndarray  # (k, *x0.shape): every new best point, in order; [0] is the first evaluated
-
-
-class _Tracker:
-    """Counts calls to f and records the running best; refuses to exceed the budget."""
-
-    def __init__(self, f: Callable, budget: int):
-        self.f, self.budget = f, budget
-        self.best_x: np.ndarray | None = None
-        self.best_loss = math.inf
-        self.history: list[float] = []
-        self.trajectory: list[np.ndarray] = []
-
-    @property
-    def remaining(self) -> int:
-        return self.budget - len(self.history)
-
-    def __call__(self, x: np.ndarray) -> float:
-        if len(self.history) >= self.budget:  # structural guarantee: f is never called past budget
-            raise RuntimeError("internal error: search tried to exceed its evaluation budget")
-        raw = self.f(x.copy())  # a copy: f may not scribble on our points
-        try:
-            loss = float(raw)
-        except (TypeError, ValueError):
-            raise ValueError(f"f must return a single number, got {raw!r}") from None
-        if not math.isfinite(loss):  # NaN / inf are never selected
-            loss = math.inf
-        if self.best_x is None or loss < self.best_loss:
-            self.best_x, self.best_loss = x, loss
-            self.trajectory.append(x)
-        self.history.append(self.best_loss)
-        return loss
-
-    def result(self) -> SearchResult:
-        return SearchResult(best_x=self.best_x.copy(), best_loss=self.best_loss,
-                            best_so_far=np.array(self.history), evaluations=len(self.history),
-                            trajectory=np.array(self.trajectory))
-
-
-def _start(x0, budget) -> tuple[np.ndarray, int]:
-    x0 = np.array(x0, dtype=float)  # a copy, so the caller's x0 is never touched
-    if not np.all(np.isfinite(x0)):
-        raise ValueError("x0 must be finite (no NaN or inf)")
-    return x0, _check_int("budget", budget, 1)
-
-
-def random_search(f: Callable, x0, *, budget: int = 1000, scale: float = 1.0,
-                  seed: int | np.random.Generator = 0) -> SearchResult:
-    """Evaluate x0, then budget - 1 independent draws scale * N(0, I) shaped like x0; keep the best."""
-    x0, budget = _start(x0, budget)
-    scale = check_positive("scale", scale)
-    rng = np.random.default_rng(seed)
-    track = _Tracker(f, budget)
-    track(x0)
-    while track.remaining > 0:
-        track(scale * rng.standard_normal(x0.shape))
-    return track.result()
-
-
-def random_local_search(f: Callable, x0, *, budget: int = 1000, step_size: float = 0.1,
-                        seed: int | np.random.Generator = 0) -> SearchResult:
-    """Hill climbing: try best + step_size * N(0, I), keep it only if the loss strictly drops."""
-    x0, budget = _start(x0, budget)
-    step_size = check_positive("step_size", step_size)
-    rng = np.random.default_rng(seed)
-    track = _Tracker(f, budget)
-    track(x0)
-    while track.remaining > 0:
-        track(track.best_x + step_size * rng.standard_normal(x0.shape))
-    return track.result()
-
-
-def genetic_search(f: Callable, x0, *, budget: int = 1000, population: int = 20, elite: int = 4,
-                   mutation: float = 0.1, seed: int | np.random.Generator = 0) -> SearchResult:
-    """Elitist genetic algorithm: keep the `elite` fittest, refill by uniform crossover + mutation.
-
-    Generation 0 is x0 plus population - 1 copies of x0 + mutation * N(0, I). Each later
-    generation keeps the elite (not re-evaluated) and breeds population - elite children:
-    every coordinate comes from one of two random elite parents, then N(0, mutation^2) noise
-    is added. The last generation is cut short so f is called exactly `budget` times.
-    """
-    x0, budget = _start(x0, budget)
-    population = _check_int("population", population, 2)
-    elite = _check_int("elite", elite, 1)
-    if elite >= population:
-        raise ValueError(f"elite must lie in [1, population - 1] = [1, {population - 1}], got {elite}")
-    mutation = check_nonnegative("mutation", mutation)
-    rng = np.random.default_rng(seed)
-    track = _Tracker(f, budget)
-
-    pop = [x0] + [x0 + mutation * rng.standard_normal(x0.shape) for _ in range(population - 1)]
-    pop = pop[:budget]
-    losses = [track(x) for x in pop]
-    while track.remaining > 0:
-        order = np.argsort(losses, kind="stable")[:elite]  # inf (NaN) losses sort last
-        parents = [pop[i] for i in order]
-        pop, losses = parents, [losses[i] for i in order]
-        for _ in range(min(population - elite, track.remaining)):
-            a, b = rng.integers(elite, size=2)
-            mask = rng.random(x0.shape) < 0.5  # uniform crossover: a fair coin per coordinate
-            child = np.where(mask, parents[a], parents[b]) + mutation * rng.standard_normal(x0.shape)
-            pop.append(child)
-            losses.append(track(child))
-    return track.result()
-
-
-SEARCHES: dict[str, Callable] = {
-    "random": random_search, "random_local": random_local_search, "genetic": genetic_search,
-}
-
-
-def get_search(name: str) -> Callable:
-    """Search by name (see SEARCHES)."""
-    return check_choice("search", name, SEARCHES)
