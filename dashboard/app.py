@@ -10,27 +10,23 @@ if str(ROOT) not in sys.path:  # so `dashboard` and `linviz` import without an i
 
 import streamlit as st  # noqa: E402
 
-from dashboard import common, state  # noqa: E402
+from dashboard import common, history, pages, state, threads  # noqa: E402
+
+threads.one_blas_thread()  # (small products, one rerun per core: see dashboard/threads.py)
 
 st.set_page_config(page_title="linviz · linear classifiers", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide",
                    initial_sidebar_state="expanded")
 
-PAGES = Path(__file__).parent / "app_pages"  # not "pages/": that name turns on the legacy multipage mode
-pages = [
-    st.Page(PAGES / "classifier.py", title="Classifier", icon=":material/scatter_plot:", default=True),
-    st.Page(PAGES / "loss.py", title="Loss", icon=":material/functions:"),
-    st.Page(PAGES / "training.py", title="Training", icon=":material/play_circle:"),
-    st.Page(PAGES / "landscape.py", title="Landscape", icon=":material/landscape:"),
-    st.Page(PAGES / "learning_rates.py", title="Learning rates", icon=":material/tune:"),
-]
-page = st.navigation(pages)
+page = st.navigation([st.Page(p.script, title=p.title, icon=p.icon, url_path=p.name, default=i == 0)
+                      for i, p in enumerate(pages.PAGES)])
 
 
-# The shared sidebar is drawn here, in the entry script, so its widgets keep their state across pages (a page run
-# on its own, as in tests, draws it itself). Each page draws itself in a fragment (common.page), and the URL is
-# written at the end of the run.
+# The shared sidebar is drawn here, in the entry script, so its widgets keep their state across pages (the tests go
+# through this script too: tests/app_entry.py). Each page draws itself in a fragment (common.page), and the URL is
+# written at the end of the run (state.begin_run follows the tab's history: Back / Forward undo and redo).
+common.guarded(lambda: state.begin_run(page.url_path))
+common.guarded(history.one_entry_per_page)
 common.guarded(common.sidebar)
-state.set_sidebar_drawn(True)
 try:
     common.guarded(page.run)
 finally:

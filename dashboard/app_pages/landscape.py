@@ -5,10 +5,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import state, views
-from dashboard.common import chart, context, fmt, page
+from dashboard import pages, scenes, state
+from dashboard.common import PLOT_CONFIG, chart, context, page
 from dashboard.config import LOSS_LABELS, SLICE_LABELS, param_names
 from dashboard.controls import with_value
+from dashboard.figures.format import fixed
+from dashboard.webgl_chart import webgl_chart
 
 EXTENTS = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0]
 
@@ -16,7 +18,7 @@ EXTENTS = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0]
 def body():
     ctx = context()
     cfg, hist = ctx.cfg, ctx.hist
-    st.header("Loss landscape · where gradient descent walks")
+    st.header(pages.by_file(__file__).heading)
     st.latex(r"\theta(u, v) = \theta_t + u\, d_1 + v\, d_2, \qquad "
              r"\text{colour} = L(\theta(u, v)) = \tfrac{1}{N}\textstyle\sum_i L_i + \lambda R(W)")
 
@@ -25,7 +27,7 @@ def body():
                           format_func=SLICE_LABELS.get, horizontal=False,
                           help="PCA: the plane the optimizer moved in. Random: Li et al. 2018 filter-normalized "
                                "directions. Parameters: vary two entries of W or b, keep the rest fixed.")
-    names = list(param_names(cfg.n_classes))
+    names = list(param_names(cfg.n_classes, ctx.info.n_features))
     param1, param2 = cfg.param1, cfg.param2
     if slice_kind == "params":
         param1 = c1.selectbox("u varies", names, key=state.seed("param1", cfg.param1))
@@ -45,19 +47,22 @@ def body():
                                       auto_extent=auto, show3d=show3d, log_color=log_color))
 
     with st.spinner("Computing the landscapes…"):
-        scene = views.landscape_scene(replace(ctx, cfg=cfg))
+        scene = scenes.landscape_scene(replace(ctx, cfg=cfg))
     chart(scene.figures["landscape_pair"], "landscape_pair")
+    along = f"{cfg.param1} and {cfg.param2}" if slice_kind == "params" else "d₁ and d₂"  # (as the axes say)
     st.caption(f"Both losses on the same slice, centred on the parameters at step t = {ctx.t} (red star); "
                f"the line is the whole training run of {hist.steps} steps projected onto the slice "
                f"(training minimizes **{LOSS_LABELS[cfg.loss]}**). Regularization λ = {cfg.reg:g} "
-               f"({cfg.penalty}) is part of both surfaces. The view spans ±{scene.extent:.3g} along d₁ and d₂.")
-    if "landscape_3d" in scene.figures:
-        chart(scene.figures["landscape_3d"], "landscape_3d")
+               f"({cfg.penalty}) is part of both surfaces. The view spans ±{scene.extent:.3g} along {along}. "
+               f"On the {LOSS_LABELS[cfg.loss]} panel the arrows at the star: −∇L, the steepest way down (projected "
+               f"on the slice), and the step −α∇L a gradient step takes from here.")
+    if "landscape_3d" in scene.figures:  # updated in place: a new 3-D chart per Step cost ~1.5 s (webgl_chart)
+        webgl_chart(scene.figures["landscape_3d"], "landscape_3d", PLOT_CONFIG)
     if slice_kind == "params":
         st.caption("With two chosen parameters the other entries stay at their step-t values, so the projected "
                    "trajectory shows how those two entries moved while all of them changed.")
-    st.markdown(f"At the centre (step t): hinge **{fmt(scene.centre['svm'], 4)}**, "
-                f"cross-entropy **{fmt(scene.centre['softmax'], 4)}**.")
+    st.markdown(f"At the centre (step t): hinge **{fixed(scene.centre['svm'], 4)}**, "
+                f"cross-entropy **{fixed(scene.centre['softmax'], 4)}**.")
 
 
 page(body)

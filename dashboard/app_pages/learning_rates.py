@@ -1,20 +1,41 @@
 """Learning rates: the same start, several step sizes, one landscape and one loss chart."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import state, views
-from dashboard.common import chart, context, page, sig
+from dashboard import behaviour, learning_rate_scene, pages, scenes, state
+from dashboard.cache import unrecorded
+from dashboard.common import chart, page
 from dashboard.config import LOSS_LABELS, SCHEMA
+from dashboard.figures.format import sig
+
+RULES = (f"What each run did, read from its own loss curve: **diverges** when the loss stops being finite or grows "
+         f"{behaviour.BLOWUP:g}-fold (the step where that first happens); **overshoots** when it does not settle "
+         f"(it ends, or climbs back in its second half, {behaviour.SETTLE:.0%} of its decrease above the lowest "
+         f"loss it reached); **crawls** when it is still falling steadily (its second half brought at least "
+         f"{behaviour.STILL_FALLING:.0%} of its decrease); **converges** otherwise.")
+
+
+def train_runs(cfg) -> None:
+    """The comparison runs, trained together (compute.curves), with a progress bar while they are computed (a cached
+    result draws none). Its updates are where a student's next change can stop the run (the page stays
+    responsive)."""
+    bar = st.empty()
+    runs = len(set(cfg.lrs))
+
+    def progress(done: int, steps: int) -> None:
+        bar.progress(done / max(steps, 1), text=f"Training the {runs} runs: {done / max(steps, 1):.0%}")
+
+    learning_rate_scene.comparison_runs(cfg, progress=unrecorded(progress))
+    bar.empty()
 
 
 def body():
-    ctx = context()
-    cfg = ctx.cfg
-    st.header("Learning rates · why the step size matters")
+    # The sidebar's own run is not drawn here, so it is not trained: a change of the sidebar's α then retrains
+    # nothing (each comparison run's key holds its own α), and the page does not warn about a run it does not show.
+    cfg = state.load()
+    st.header(pages.by_file(__file__).heading)
     st.latex(r"W_{t+1} = W_t - \alpha \nabla L(W_t): \quad \alpha \text{ too small crawls, too large "
              r"overshoots, larger still diverges}")
 
@@ -22,29 +43,32 @@ def body():
     cols = st.columns(len(cfg.lrs))
     lrs = []
     for k, (col, lr) in enumerate(zip(cols, cfg.lrs)):
-        lrs.append(col.number_input(f"α for “{views.ROLES[k]}”", min_value=spec.lo, max_value=spec.hi,
+        lrs.append(col.number_input(f"α of run {k + 1}", min_value=spec.lo, max_value=spec.hi,
                                     key=state.seed(f"lr_{k}", float(lr)), format="%.4g", step=None,
                                     help=f"Learning rate of run {k + 1}, between {spec.lo:g} and {spec.hi:g}"))
     cfg, _ = state.commit(cfg.replace(lrs=tuple(float(v) for v in lrs)))
 
-    with st.spinner("Training the runs…"):
-        scene = views.learning_rate_scene(replace(ctx, cfg=cfg))
-    left, right = st.columns(2)
-    with left:
-        chart(scene.figures["lr_landscape"], "lr_landscape")
-        st.caption(f"{LOSS_LABELS[cfg.loss]} on the plane of the best run's trajectory (PCA), centred where "
-                   f"it ends. Every run starts from the same initialization.")
-    with right:
-        chart(scene.figures["lr_curves"], "lr_curves")
-        st.caption(f"Full-data loss per step ({cfg.steps} steps, log scale). × marks divergence: the loss became "
-                   f"non-finite or grew {views.BLOWUP:g}-fold.")
-    st.dataframe(pd.DataFrame({
-        "learning rate α": [f"{lr:g}" for lr in cfg.lrs],
-        "final loss": ["—" if d is not None else sig(h.loss[-1], 4) for h, d in zip(scene.histories, scene.diverged)],
-        "final accuracy": ["—" if d is not None else f"{h.accuracy[-1]:.1%}"
-                           for h, d in zip(scene.histories, scene.diverged)],
-        "diverged": ["no" if d is None else f"at step {d}" for d in scene.diverged],
-    }, index=[views.ROLES[k] for k in range(len(cfg.lrs))]), width="stretch")
+    train_runs(cfg)  # (under a progress bar while they train: the scene then finds them cached)
+    scene = learning_rate_scene.learning_rate_scene(cfg)
+    # each chart at its own size, side by side where the page is wide enough, else one under the other
+    with st.container(horizontal=True, gap="medium"):
+        with st.container(width="content"):
+            chart(scene.figures["lr_landscape"], "lr_landscape", width="content")
+            st.caption(f"{LOSS_LABELS[cfg.loss]} on the plane of the best run's trajectory (PCA), centred where "
+                       "it ends; ○ is where every run starts. × marks where a diverging run leaves the view.",
+                       width=scene.figures["lr_landscape"].layout.width)
+        with st.container(width="content"):
+            chart(scene.figures["lr_curves"], "lr_curves", width="content")
+            st.caption(f"Full-data loss per step ({cfg.steps} steps, log scale). × marks divergence: the loss "
+                       f"became non-finite or grew {scenes.BLOWUP:g}-fold.",
+                       width=scene.figures["lr_curves"].layout.width)
+    table = learning_rate_scene.learning_rate_table(scene, cfg.lrs)  # (final loss and accuracy NaN if it diverged)
+    st.dataframe(table.assign(**{
+        "learning rate α": [f"{lr:g}" for lr in table["learning rate α"]],
+        "final loss": ["—" if pd.isna(v) else sig(v, 4) for v in table["final loss"]],
+        "final accuracy": ["—" if pd.isna(v) else f"{v:.1%}" for v in table["final accuracy"]],
+    }), width="stretch")
+    st.caption(RULES)
 
 
 page(body)

@@ -1,101 +1,65 @@
-"""Loss: hinge and softmax side by side, per example, with the lecture's worked example."""
+"""Loss: hinge and softmax side by side, per example, as shapes and with the sanity checks; the lecture's worked
+example (editable) in dashboard/loss_lecture.py."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import compute, state
-from dashboard.common import context, fmt, page, sig
-from linviz.datasets import lecture_example
-from linviz.losses import softmax_loss, svm_loss
+from dashboard import loss_scene, pages, state
+from dashboard.common import context, page, too_large_as_text
+from dashboard.figures import format as numbers
+from dashboard.figures.format import sig, tex
+from dashboard.loss_checks import sanity_section, shapes_section
+from dashboard.loss_lecture import ROOM, lecture
+
+CHAR_PX, CELL_PX = 9, 22  # about how wide st.dataframe draws a column: 9 px a character of its longest text, + 22
+THUMB_PX = 48  # an 8x8 thumbnail's size in a table (figures.thumbnails writes it 48 x 48): readable on a projector
+ROW_PX = THUMB_PX + 2 * 3  # a table row of thumbnails: st.dataframe draws an image 3 px below its top and above its end
+HEADER_PX = 38  # st.dataframe's header row and border
+# the widest an example table may be (table_px) to fit the page's column at 1280 x 720 with the sidebar open (~790 px
+# there; table_px came within 10 px of the drawn width of the hinge's): a wider one is split (split_classes)
+TABLE_BUDGET_PX = 720
 
 
-def hinge_terms_latex(s: np.ndarray, y: int, margin: float, names) -> str:
-    """The slide's working: L_i = sum_{j != y} max(0, s_j - s_y + Δ) with the numbers put in."""
-    js = [j for j in range(len(s)) if j != y]
-    terms = " + ".join(rf"\max(0,\ {fmt(s[j], 2)} - {fmt(s[y], 2)} + {margin:g})" for j in js)
-    values = " + ".join(fmt(max(0.0, s[j] - s[y] + margin), 2) for j in js)
-    total = sum(max(0.0, s[j] - s[y] + margin) for j in js)
-    return rf"L_{{\text{{{names[y]}}}}} = {terms} = {values} = {fmt(total, 2)}"
-
-
-def softmax_pipeline(s: np.ndarray, y: int, names) -> pd.DataFrame:
-    with np.errstate(over="ignore"):
-        e = np.exp(s)  # shown as inf when it overflows; p below is computed stably
-    p = np.exp(s - s.max()) / np.exp(s - s.max()).sum()
-    return pd.DataFrame({"class": list(names), "logit s": s, "exp(s)": e, "p = exp(s) / Σ exp": p,
-                         "−log p": -np.log(np.maximum(p, 1e-300))}).set_index("class")
+def tex_number(v: float, digits: int) -> str:
+    """sig(v, digits) for a formula: 1.35\times10^{-5}."""
+    return tex(sig(v, digits))
 
 
 def total_latex(r) -> str:
     """L = data + reg = total, with enough digits that the shown sum adds up."""
-    return (rf"L = \underbrace{{{sig(r.data_loss, 5)}}}_{{\frac1N\sum_i L_i}} + "
-            rf"\underbrace{{{sig(r.reg_loss, 3)}}}_{{\lambda R(W)}} = {sig(r.loss, 5)}")
+    return (rf"L = \underbrace{{{tex_number(r.data_loss, 5)}}}_{{\frac1N\sum_i L_i}} + "
+            rf"\underbrace{{{tex_number(r.reg_loss, 3)}}}_{{\lambda R(W)}} = {tex_number(r.loss, 5)}" + ROOM)
 
 
 def body():
     ctx = context(through_t=True)
-    cfg = ctx.cfg
-    st.header("Loss · how wrong is the classifier?")
-    source = st.segmented_control("Scores from", ["data", "lecture"], key=state.seed("loss_source", "data"),
+    st.header(pages.by_file(__file__).heading)
+    source = st.segmented_control("Scores from", ["data", "lecture"], **state.bound("loss_source", ctx.cfg.loss_source),
                                   format_func={"data": "the current classifier on the data",
                                                "lecture": "the lecture example (cat · car · frog)"}.get)
-
     if source == "lecture":
-        ex = lecture_example()
-        names = ex.class_names
-        svm = svm_loss(ex.W, ex.b, ex.X, ex.y)
-        soft = softmax_loss(ex.W, ex.b, ex.X, ex.y)
-        st.markdown("Three training images, three classes; with some W the scores f(x, W) = Wx are "
-                    "(columns = images, as on the slide):")
-        table = pd.DataFrame(ex.scores.T, index=list(names), columns=[f"{n} image" for n in names])
-        table.loc["hinge loss L_i"] = svm.per_example
-        st.dataframe(table.style.format("{:.1f}"), width="content")
-        c1, c2 = st.columns(2)
-        with c1:
-            st.subheader("Multiclass SVM (hinge)")
-            st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + 1)")
-            for i in range(3):
-                st.latex(hinge_terms_latex(ex.scores[i], int(ex.y[i]), 1.0, names))
-            st.latex(rf"L = \tfrac{{1}}{{N}}\textstyle\sum_i L_i = ({fmt(svm.per_example[0], 1)} + "
-                     rf"{fmt(svm.per_example[1], 1)} + {fmt(svm.per_example[2], 1)})/3 = {fmt(svm.loss, 2)}")
-        with c2:
-            st.subheader("Softmax (cross-entropy), cat image")
-            st.latex(r"P(Y=k \mid x) = \frac{e^{s_k}}{\sum_j e^{s_j}}, \qquad L_i = -\log P(Y = y_i \mid x_i)")
-            st.dataframe(softmax_pipeline(ex.scores[0], 0, names).style.format("{:.2f}"), width="stretch")
-            st.latex(rf"L_\text{{cat}} = -\log({fmt(soft.probs[0, 0], 2)}) = {fmt(soft.per_example[0], 2)}")
-        st.subheader("The lecture's questions, answered by the engine")
-        S = ex.scores.copy()
-        nudged = S.copy()
-        nudged[1] += [0.1, -0.1, 0.2]
-        all_classes = np.maximum(0, S - S[np.arange(3), ex.y][:, None] + 1).sum(axis=1).mean()
-        zeros = svm_loss(np.zeros((3, 3)), np.zeros(3), ex.X, ex.y).loss
-        st.markdown(
-            f"- *Car scores change a bit?* Car loss stays **{svm_loss(ex.W, ex.b, nudged, ex.y).per_example[1]:.1f}**"
-            " — it already wins by more than the margin.\n"
-            f"- *Min / max of the hinge loss?* **[0, ∞)**; of cross-entropy: infimum **0**, unbounded above.\n"
-            f"- *At initialization (W ≈ 0, all s ≈ 0)?* hinge = C − 1 = **{zeros:.0f}**; cross-entropy = log C = "
-            f"**{softmax_loss(np.zeros((3, 3)), np.zeros(3), ex.X, ex.y).loss:.3f}** (log 10 ≈ 2.3 for 10 classes).\n"
-            f"- *Sum over all classes (j = y_i too)?* L = **{all_classes:.2f}** = {svm.loss:.2f} + 1: a constant, "
-            "no difference to the minimizer.\n"
-            f"- *Mean instead of sum?* sum = **{svm.per_example.sum():.1f}** = 3 × {svm.loss:.2f}: scaling by a "
-            "constant.")
+        lecture(ctx.cfg)
         return  # (not st.stop(): it ends the run before the address bar is updated)
+    on_the_data(ctx)
 
-    # ------------------------------------------------------------------ the current classifier on the data
+
+def on_the_data(ctx) -> None:
+    """Hinge, softmax and one-vs-all at the same W, per example, with their totals and sanity values."""
+    cfg = ctx.cfg
     st.markdown(f"Parameters at step **t = {ctx.t}**; λ = {cfg.reg:g}, penalty {cfg.penalty}, margin Δ = "
                 f"{cfg.margin:g}. Both losses are computed at the same W; training uses **{cfg.loss}**.")
-    names = ctx.class_names
-    results = {
-        "svm": compute.evaluate("svm", ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin),
-        "softmax": compute.evaluate("softmax", ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin),
-        "ova": compute.evaluate("ova", ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin),
-    }
     C, N = cfg.n_classes, len(ctx.y)
-    zero_W, zero_b = np.zeros_like(ctx.W), np.zeros_like(ctx.b)
-    at_zero = {k: compute.evaluate(k, zero_W, zero_b, ctx.X, ctx.y, 0.0, "none", cfg.margin).loss for k in results}
-    m = st.columns(3)
+    m = st.columns(3)  # (filled below, once the scene is computed for the examples shown)
+    chosen = state.remember("loss_rows_chosen") or 8
+    show = st.slider("Examples shown", 1, min(N, 50), key=state.seed("loss_rows", chosen, min(N, 50)))
+    if show != min(chosen, min(N, 50)):  # the student's own choice, kept when N or the lecture example hides it
+        state.remember("loss_rows_chosen", show)
+    sel = selected_example(cfg, N)
+    scene = loss_scene.loss_scene(ctx, sorted({*range(show), sel}))
+    results, at_zero, tables = scene.results, scene.at_zero, scene.tables
+
     sanity = {"svm": f"W = 0 gives (C − 1)·Δ = {at_zero['svm']:.4g}", "softmax": f"W = 0 gives log C = {np.log(C):.4f}",
               "ova": f"W = 0 gives C·Δ = {at_zero['ova']:.4g}"}
     titles = [("svm", "Hinge (SVM)"), ("softmax", "Cross-entropy"), ("ova", "One-vs-all hinge")]
@@ -104,46 +68,96 @@ def body():
         col.metric(title, sig(r.loss, 5), help="data loss + λR(W); the range of every loss here is [0, ∞)")
         col.caption(f"data loss {sig(r.data_loss, 5)} + λR(W) {sig(r.reg_loss, 3)}. {sanity[key]}.")
 
-    chosen = state.remember("loss_rows_chosen") or 8
-    show = st.slider("Examples shown", 1, min(N, 50), key=state.slider_key("loss_rows", chosen, min(N, 50)))
-    if show != min(chosen, min(N, 50)):  # the student's own choice, kept when N or the lecture example hides it
-        state.remember("loss_rows_chosen", show)
-    sel = int(state.widget("point", cfg.point))
-    rows = sorted({*range(show)} | ({sel} if sel < N else set()))
-
-    def table(columns: dict) -> None:
-        """One row per shown example: i, y, then the given columns (name -> (N, ) values)."""
-        df = pd.DataFrame({"i": rows, "y": ctx.y[rows], **{k: v[rows] for k, v in columns.items()}}).set_index("i")
-        st.dataframe(df.style.format("{:.4g}", subset=list(columns)), width="stretch", placeholder="—")
+    def table(name: str) -> None:
+        pictures = loss_scene.IMAGE_COLUMN in tables[name].columns
+        rows = len(tables[name])  # ("auto" shows ten rows of the default height: fewer of a thumbnail's)
+        extra = dict(row_height=ROW_PX, height="content" if rows <= 10 else HEADER_PX + 10 * ROW_PX, column_config={
+            loss_scene.IMAGE_COLUMN: st.column_config.ImageColumn(
+                "image", help="The example itself (8×8 pixels, dark = ink)", width=THUMB_PX + 16)}) if pictures else {}
+        for part in split_classes(tables[name], C):  # (ten classes: two tables of five, one above the other)
+            st.dataframe(styled(part), width="stretch", placeholder="—", **extra)
 
     st.markdown("**Scores** s = Wx + b of the examples shown (the selected example is included):")
-    table({f"s_{k}": results["svm"].scores[:, k] for k in range(C)})
-    col_h, col_s = st.columns(2, gap="medium")
-    with col_h:
+    table("scores")
+    # the two halves sit side by side where the page is wide enough for both tables and wrap, one above the other,
+    # where it is not
+    width = max(table_px(part) for k in ("hinge", "softmax") for part in split_classes(tables[k], C))
+    halves = st.container(horizontal=True, gap="medium")
+    with halves.container(width=max(width, 340)):
         st.subheader("Hinge (SVM)")
         st.latex(r"L_i = \sum_{j \neq y_i} \max(0,\ s_j - s_{y_i} + \Delta)")
-        r = results["svm"]
-        # the j = y_i term is not part of the sum: shown as a dash
-        terms = np.where(np.arange(C)[None, :] == ctx.y[:, None], np.nan, r.margins)
-        st.caption("Column j holds the term max(0, s_j − s_y + Δ); L_i is their sum.")
-        table({**{f"j = {k}": terms[:, k] for k in range(C)}, "L_i": r.per_example})
-        st.latex(total_latex(r))
-    with col_s:
+        st.caption(r"$L_i$ is the sum of the terms $\max(0,\ s_j - s_{y_i} + \Delta)$ in the columns $j$.")
+        table("hinge")
+        st.latex(total_latex(results["svm"]))
+    with halves.container(width=max(width, 340)):
+        r = results["softmax"]
         st.subheader("Softmax (cross-entropy)")
         st.latex(r"p_k = \frac{e^{s_k}}{\sum_j e^{s_j}}, \qquad L_i = -\log p_{y_i}")
-        r = results["softmax"]
-        table({**{f"p_{k}": r.probs[:, k] for k in range(C)}, "−log p_y": r.per_example})
+        st.caption(r"$L_i = -\log p_{y_i}$, from the probabilities $p_k$ in the columns.")
+        table("softmax")
         st.latex(total_latex(r))
-        st.markdown(f"Pipeline for the selected example **i = {sel}**: logits → exp → normalize → −log")
-        st.dataframe(softmax_pipeline(r.scores[sel], int(ctx.y[sel]), names).style.format("{:.4g}"),
-                     width="stretch")
+    st.markdown(f"Pipeline for the selected example **i = {sel}**: logits → exp → normalize → −log")
+    st.dataframe(pipeline_texts(loss_scene.softmax_pipeline(r.scores[sel], ctx.class_names)), width="content")
     with st.expander("One-vs-all hinge (each class its own binary classifier)"):
         st.latex(r"L_i = \sum_j \max(0,\ \Delta - t_{ij} s_j), \quad t_{ij} = +1 \text{ if } j = y_i "
                  r"\text{ else } -1")
-        r = results["ova"]
-        st.caption("Column j holds the term max(0, Δ − t_ij s_j); L_i is their sum.")
-        table({**{f"j = {k}": r.margins[:, k] for k in range(C)}, "L_i": r.per_example})
-        st.latex(total_latex(r))
+        st.caption(r"$L_i$ is the sum of the terms $\max(0,\ \Delta - t_{ij} s_j)$ in the columns $j$.")
+        table("ova")
+        st.latex(total_latex(results["ova"]))
+    shapes_section(ctx, sel)
+    sanity_section(ctx, results)
+
+
+def styled(table: pd.DataFrame):
+    """The numbers as short writes them; "—" in the cells a table leaves empty (NaN: the hinge's j = y_i)."""
+    table, numeric = too_large_as_text(table, number_columns(table), numbers.short)
+    return table.style.format(numbers.short, subset=numeric, na_rep="—")
+
+
+def pipeline_texts(pipeline: pd.DataFrame) -> pd.DataFrame:
+    """The softmax pipeline as shown: exp(s) written from s, also where it overflows a float (e^1000 = 1.97×10⁴³⁴,
+    not ∞)."""
+    shown = pipeline.map(numbers.short)
+    shown["exp(s)"] = [numbers.short_exp(s) for s in pipeline["logit s"]]
+    return shown
+
+
+def number_columns(table: pd.DataFrame) -> list:
+    """The columns of an example table that hold numbers: all but y and an image set's thumbnails."""
+    return [c for c in table.columns[1:] if c != loss_scene.IMAGE_COLUMN]
+
+
+def table_px(table: pd.DataFrame) -> int:
+    """About how many px wide st.dataframe draws `table` (styled): each column as wide as its longest text."""
+    texts = [[str(table.index.name), *map(str, table.index)], ["y", *map(str, table["y"])]]
+    texts += [[str(c), *("—" if np.isnan(v) else numbers.short(v) for v in table[c])] for c in number_columns(table)]
+    thumbnails = THUMB_PX + 16 if loss_scene.IMAGE_COLUMN in table.columns else 0
+    return sum(CELL_PX + CHAR_PX * max(map(len, column)) for column in texts) + 2 + thumbnails
+
+
+def split_classes(table: pd.DataFrame, C: int, budget: int = TABLE_BUDGET_PX) -> list[pd.DataFrame]:
+    """The example table as few tables as fit `budget` px each (table_px): its last C columns (one per class) in
+    consecutive groups of (nearly) equal size, each with the columns before them (y, the image, L_i), so that no
+    table scrolls sideways on a projector; the table itself when it fits."""
+    lead, per_class = list(table.columns[:-C]), list(table.columns[-C:])
+    for parts in range(1, C + 1):
+        tables = [table[lead + list(group)] for group in np.array_split(np.array(per_class, dtype=object), parts)]
+        if all(table_px(t) <= budget for t in tables):
+            return tables
+    return tables
+
+
+def selected_example(cfg, n_train: int) -> int:
+    """The selected example (the Classifier page's), in the training set: one at or past its end (N shrank, or a
+    link) becomes the last one, with a message, and the address bar follows."""
+    if cfg.point < n_train:
+        return max(cfg.point, 0)
+    st.info(f"Example i = {cfg.point} is not in the training set, which has {n_train} examples (i = 0 … "
+            f"{n_train - 1}): the pipeline below shows the last one, i = {n_train - 1}.", icon=":material/info:")
+    state.commit(cfg.replace(point=n_train - 1))
+    if state.widget("point") is not None:  # the Classifier's number input, when Streamlit still holds its value
+        state.set_widget("point", n_train - 1)
+    return n_train - 1
 
 
 page(body)
