@@ -1,14 +1,12 @@
 """Headless app tests: every page renders, reacts to each control type, and keeps the URL in sync."""
 import json
 import os
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-PAGES = ["app_pages/classifier.py", "app_pages/loss.py", "app_pages/training.py", "app_pages/landscape.py",
-         "app_pages/learning_rates.py"]
+from dashboard.pages import PAGES
+from tests.app_entry import APP, open_app, run_app
 
 
 @pytest.fixture(autouse=True)
@@ -17,30 +15,25 @@ def raise_errors(monkeypatch):
 
 
 def run(query=None, page=None) -> AppTest:
-    """The app at one page; a page file runs on its own (AppTest's switch_page skips the entry script)."""
-    at = AppTest.from_file(str(Path(APP).parent / page) if page else APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    """The app (its entry script, as production runs it) at one page, run once (tests/app_entry.py)."""
+    return run_app(page, query)
 
 
 def charts(at):
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_at_defaults(page):
-    at = run(page=page)
+@pytest.mark.parametrize("entry", PAGES, ids=lambda entry: entry.name)
+def test_every_page_renders_at_defaults(entry):
+    at = run(page=entry.script)
     assert not at.error
-    if page != "app_pages/loss.py":
-        assert charts(at), f"{page} drew no chart"
+    assert any(h.value == entry.heading for h in at.header), f"{entry.file} has no heading {entry.heading!r}"
+    assert len(charts(at)) >= entry.charts, f"{entry.file} drew {len(charts(at))} charts, not {entry.charts}"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_after_each_control_type(page):
-    at = run(page=page)
+@pytest.mark.parametrize("entry", PAGES, ids=lambda entry: entry.name)
+def test_every_page_after_each_control_type(entry):
+    at = run(page=entry.script)
     at.select_slider(key="lr").set_value(0.01).run()          # select_slider
     at.selectbox(key="optimizer").set_value("momentum").run()  # selectbox
     at.slider(key="mu").set_value(0.5).run()                  # slider
@@ -79,8 +72,8 @@ def test_a_control_only_the_page_depends_on_reruns_just_the_page():
     assert not at.exception, [e.value for e in at.exception]
     assert charts(at)[0]["data"] != before["data"] and at.query_params["lr"] == "0.1"
     assert at.session_state["_config"].lr == 0.1
-    # only the page's fragment ran: AppTest's tree holds what that run drew, the sidebar's controls are not in it
-    assert not at.sidebar.select_slider and not at.sidebar.caption
+    # only the page's fragment ran: the sidebar's controls are not in what that run drew (tests/app_entry.py)
+    assert not at.drawn_sidebar.select_slider and not at.drawn_sidebar.caption
     assert "Step t = 20." in " ".join(m.value for m in at.markdown)
     at.run()  # a full run draws them again, with the new value
     assert at.select_slider(key="lr").value == 0.1
@@ -122,7 +115,7 @@ def test_lecture_example_reproduces_the_slides():
     at = run(page="app_pages/loss.py")
     at.segmented_control(key="loss_source").set_value("lecture").run()
     latex = " ".join(x.value for x in at.latex)
-    assert "= 2.90" in latex and "= 12.90" in latex and "= 5.27" in latex and "-\\log(0.13)" in latex
+    assert "= 2.9" in latex and "= 12.9" in latex and "= 5.27" in latex and "-\\log(0.13)" in latex
 
 
 def test_custom_W_from_url():
@@ -132,22 +125,21 @@ def test_custom_W_from_url():
 
 
 def test_figure_json_under_one_megabyte_per_rerun():
-    for page in PAGES:
-        at = run(page=page)
+    for entry in PAGES:
+        at = run(page=entry.script)
         size = sum(len(c.proto.spec) for c in at.get("plotly_chart"))
-        assert size < 1_000_000, (page, size)
+        assert size < 1_000_000, (entry.file, size)
 
 
 def test_an_unexpected_error_is_a_short_message_not_a_traceback(monkeypatch):
-    from dashboard import views
+    from dashboard import scenes
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.delenv("LINVIZ_RAISE")
-    monkeypatch.setattr(views, "classifier_views", broken)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
+    monkeypatch.setattr(scenes, "classifier_views", broken)
+    at = open_app().run()
     assert not at.exception
     assert any("Something went wrong" in e.value and "boom" in e.value for e in at.error)
     assert at.select_slider(key="lr").value == 0.3  # the sidebar and the settings survive
@@ -201,16 +193,18 @@ def test_the_hinge_table_leaves_out_the_true_class_and_sums_to_L_i():
     np.testing.assert_allclose(np.nansum(terms, axis=1), hinge["L_i"].to_numpy(), rtol=1e-12)
 
 
-def test_a_repaired_setting_shows_in_its_sidebar_control_and_warns_once():
-    # a custom W for 3 classes no longer fits 4 classes: small random values are used, and the sidebar says so
+def test_a_custom_W_follows_the_number_of_classes_without_a_warning():
+    # (issue 8, defect 6: a menu choice never produces a warning.) A custom W for 3 classes keeps its three rows when
+    # C becomes 4; the new class starts from small random values, and the initialization stays "custom".
     at = run({"init": "custom", "W0": "1,0,0,0,1,0,-1,-1,0.5"})
     at.slider(key="n_classes").set_value(4).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("custom W needs 12 numbers" in w.value for w in at.warning)
-    assert at.session_state["_config"].init == "small" and at.selectbox(key="init").value == "small"
-    assert "init" not in at.query_params and at.query_params["n_classes"] == "4"
+    assert not at.warning, [w.value for w in at.warning]
+    cfg = at.session_state["_config"]
+    assert cfg.init == "custom" and len(cfg.W0) == 12 and cfg.W0[:9] == (1.0, 0.0, 0.0, 0.0, 1.0, 0.0, -1.0, -1.0, 0.5)
+    assert at.query_params["init"] == "custom" and at.query_params["n_classes"] == "4"
     at.run()
-    assert not at.warning and at.selectbox(key="init").value == "small"
+    assert not at.warning and at.selectbox(key="init").value == "custom"
 
 
 def test_settings_changed_while_the_lecture_example_is_shown_reach_the_url():

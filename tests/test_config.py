@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.config import DEFAULT, SCHEMA, Config, from_query, param_index, param_names, to_query
+from dashboard.config import DEFAULT, SCHEMA, Config, param_index, param_names
+from dashboard.links import from_query, to_query
 
 
 def test_defaults_give_an_empty_query_and_back():
@@ -26,7 +27,7 @@ def test_round_trip_floats_exactly(lr, reg, noise, seed):
 
 
 @pytest.mark.parametrize("query, field, fragment", [
-    ({"lr": "abc"}, "lr", "lr"), ({"lr": "1e9"}, "lr", "[0.0001, 10]"), ({"lr": "nan"}, "lr", "lr"),
+    ({"lr": "abc"}, "lr", "lr"), ({"lr": "1e9"}, "lr", "from 0.0001 to 10"), ({"lr": "nan"}, "lr", "lr"),
     ({"loss": "mse"}, "loss", "svm, softmax, ova"), ({"n_points": "12.5"}, "n_points", "whole"),
     ({"dataset": "mnist"}, "dataset", "blobs"), ({"W0": "1,2,x"}, "W0", "W0"),
     ({"show3d": "maybe"}, "show3d", "0 or 1"), ({"param1": "W99"}, "param1", "W00"),

@@ -11,6 +11,11 @@ import plotly.io as pio
 import pytest
 
 from dashboard import figures as F
+from dashboard.figures import base as B
+from dashboard.figures import format as N
+from dashboard.figures import learning_rates as LR
+from dashboard.figures import shared as S
+from linviz.geometry import distance_to_segment
 from linviz.landscape import decision_regions
 
 BOUNDS = (-4.0, 4.0, -3.0, 3.0)
@@ -38,7 +43,7 @@ def frames_of(fig):
 def tick_value(label: str) -> float:
     """A tick label such as '0.5', '10⁴' or '2×10⁻⁵' as a number."""
     sup = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-    label = label.replace(F.MINUS, "-")
+    label = label.replace(N.MINUS, "-")
     if "10" in label and label.translate(sup) != label:
         mantissa, _, exponent = label.rpartition("10")
         return float(mantissa.rstrip("×") or 1) * 10.0 ** int(exponent.translate(sup))
@@ -55,11 +60,11 @@ def landscape(A=7, B=5):
 # ---------------------------------------------------------------- palette
 def test_palette_symbols_and_colors():
     assert F.PALETTE == ("#0072B2", "#D55E00", "#009E73", "#CC79A7",
-                         "#E69F00", "#56B4E9", "#F0E442", "#000000")
-    assert F.class_color(0) == "#0072B2" and F.class_color(7) == "#000000" and F.class_color(8) == "#0072B2"
+                         "#E69F00", "#56B4E9", "#5E4F00", "#000000", "#882255", "#332288")
+    assert F.class_color(0) == "#0072B2" and F.class_color(7) == "#000000" and F.class_color(10) == "#0072B2"
     assert F.region_color(0) == "rgba(0,114,178,0.18)"
     assert F.region_color(1, alpha=0.5) == "rgba(213,94,0,0.5)"
-    assert len(set(F.SYMBOLS)) == len(F.SYMBOLS) == 8
+    assert len(set(F.SYMBOLS)) == len(F.SYMBOLS) == len(F.PALETTE) == 10  # C <= 10
     for s in F.SYMBOLS:  # plotly validates marker symbols: every class needs a hollow variant too
         go.Scatter(marker=dict(symbol=s + "-open"))
     assert len(set(F.RUN_COLORS)) == len(F.RUN_COLORS) >= 6
@@ -96,7 +101,7 @@ def test_classifier_figure_traces_and_layout():
     assert list(ring.customdata) == [4] and halo.hoverinfo == "skip"
     lay = fig.layout
     white = pio.templates["plotly_white"].layout  # plotly_white's look, written into the layout (no template)
-    assert fig.to_dict()["layout"]["template"] is None and lay.datarevision == F.UIREVISION
+    assert fig.to_dict()["layout"]["template"] is None and lay.datarevision == B.UIREVISION
     assert lay.plot_bgcolor == white.plot_bgcolor and lay.xaxis.gridcolor == white.xaxis.gridcolor
     assert lay.xaxis.title.standoff == white.xaxis.title.standoff and lay.font.color == white.font.color
     assert lay.font.size == 16 and isinstance(lay.uirevision, str)
@@ -165,7 +170,7 @@ def test_normal_arrows_point_along_w():
         vertical, horizontal = labels.textposition[k].split()
         assert vertical == ("top" if unit[1] > 0.38 else "bottom" if unit[1] < -0.38 else "middle")
         assert horizontal == ("right" if unit[0] > 0.38 else "left" if unit[0] < -0.38 else "center")
-    assert labels.textfont.size <= F.FONT_SIZE
+    assert labels.textfont.size <= B.FONT_SIZE
     assert not by_name(F.classifier_figure(X, y, W, b, BOUNDS, show_normals=False), "normal")
 
 
@@ -334,9 +339,10 @@ def test_loss_curves_with_divergence():
     loss, acc = np.linspace(2, 0.5, 31), np.linspace(0.2, 0.9, 31)
     fig = F.loss_curves_figure(loss, acc, test_loss=loss + 0.1, test_accuracy=acc - 0.1, current=12,
                                diverged_at=30, lr=0.5)
-    assert len(fig.data) == 4 and [t.xaxis for t in fig.data] == ["x", "x", "x2", "x2"]
+    assert len(fig.data) == 5 and [t.xaxis for t in fig.data] == ["x", "x", "x2", "x2", "x"]
+    assert fig.data[4].name == "last finite loss" and fig.data[4].marker.symbol == "x"
     assert fig.data[1].line.dash == "dash" and fig.data[0].line.dash == "solid"
-    red = [s for s in fig.layout.shapes if s.line.color == F.ALERT]
+    red = [s for s in fig.layout.shapes if s.line.color == B.ALERT]
     assert len(red) == 2 and all(s.x0 == s.x1 == 30 for s in red)
     assert sum(s.x0 == 12 for s in fig.layout.shapes) == 2
     assert any(a.text == "diverged at step 30" for a in fig.layout.annotations)
@@ -375,19 +381,19 @@ def test_templates_bars_equal_scores_and_colors_match():
     assert bars.text[0].startswith("w₀·x + b₀ = ")
     for k, text in enumerate(bars.text):  # 3 significant digits, a real minus sign
         value = text.split(" = ")[1].split("<br>")[0]
-        assert "-" not in value and float(value.replace(F.MINUS, "-")) == pytest.approx((W @ x + b)[k], rel=5e-3)
+        assert "-" not in value and float(value.replace(N.MINUS, "-")) == pytest.approx((W @ x + b)[k], rel=5e-3)
     assert bars.marker.line.width[win] > max(w for k, w in enumerate(bars.marker.line.width) if k != win)
     arrows = [t for t in fig.data if t.type == "scatter" and t.name in names]
     for k, t in enumerate(arrows):
         assert (t.x[0], t.y[0]) == (0.0, 0.0) and (t.x[1], t.y[1]) == tuple(W[k])
     labels = by_name(fig, "label w")
-    assert [t.text[0] for t in labels] == [f"w{F._sub(k)}" for k in range(4)]
+    assert [t.text[0] for t in labels] == [f"w{B._sub(k)}" for k in range(4)]
     for k, t in enumerate(labels):  # beyond the arrow tip, roughly along the arrow, clear of the other arrows
         spot = np.array([t.x[0], t.y[0]])
         assert (spot - W[k]) @ W[k] > 0 and np.linalg.norm(spot) > np.linalg.norm(W[k])
         for j in range(4):
             if j != k:
-                assert F._seg_distance(spot, np.zeros(2), W[j]) > 0.05
+                assert distance_to_segment(spot, np.zeros(2), W[j]) > 0.05
     star = by_name(fig, "x")[0]
     assert star.marker.symbol == "star" and (star.x[0], star.y[0]) == tuple(x)
     assert fig.layout.xaxis.scaleanchor == "y"
@@ -402,12 +408,12 @@ def test_templates_label_format_and_crowded_arrows():
     b = np.array([-0.0011, 2.0, -1234.5])
     fig = F.templates_figure(W, b, np.zeros(2))
     bars = [t for t in fig.data if t.type == "bar"][0]
-    assert bars.text[0].startswith("w₀·x + b₀ = −0.00110")
-    assert bars.text[1].startswith("w₁·x + b₁ = 2.00") and bars.text[2].startswith("w₂·x + b₂ = −1230")
+    assert bars.text[0].startswith("w₀·x + b₀ = −0.0011")  # (scores as format.short writes them everywhere)
+    assert bars.text[1].split("<br>")[0] == "w₁·x + b₁ = 2" and bars.text[2].startswith("w₂·x + b₂ = −1234")
     reach = fig.layout.xaxis.range[1]
     for k, t in enumerate(by_name(fig, "label w")):
         spot = np.array([t.x[0], t.y[0]])
-        others = [F._seg_distance(spot, np.zeros(2), W[j] * 1.0) for j in range(3) if j != k]
+        others = [distance_to_segment(spot, np.zeros(2), W[j] * 1.0) for j in range(3) if j != k]
         assert min(others) > 0.05 * reach
 
 
@@ -430,8 +436,8 @@ def test_classifier_views_figure_is_both_views_in_one_chart():
     title = [a.text for a in lay.annotations if a.text.startswith("visual")][0]
     scores = W @ X[7] + b
     for k, s in enumerate(scores):  # the scores s_k of the selected x, in the class colours, the largest bold
-        assert f"s{F._sub(k)} = {F._num(s)}" in title and F.class_color(k) in title
-    assert f"<b>s{F._sub(int(np.argmax(scores)))}" in title
+        assert f"s{B._sub(k)} = {N.short(s)}" in title and F.class_color(k) in title
+    assert f"<b>s{B._sub(int(np.argmax(scores)))}" in title
 
 
 # ---------------------------------------------------------------- landscapes
@@ -445,7 +451,7 @@ def test_landscape_contour_z_is_values_transposed():
     np.testing.assert_allclose(np.asarray(c.z), values.T, rtol=1e-6)
     np.testing.assert_array_equal(c.x, alphas)
     np.testing.assert_array_equal(c.y, betas)
-    assert c.ncontours == 25 and c.colorbar.title.text == "loss"
+    assert c.autocontour is False and c.contours.size > 0 and c.colorbar.title.text == "loss"
     assert c.colorscale == "Viridis"
     assert tuple(fig.layout.xaxis.range) == (-1.0, 2.0) and tuple(fig.layout.yaxis.range) == (-0.5, 0.5)
     assert fig.layout.xaxis.title.text == "u (along d₁)" and fig.layout.yaxis.title.text == "v (along d₂)"
@@ -466,14 +472,14 @@ def test_landscape_trajectory_none_one_and_many():
     # the start disc is drawn first and is larger than the star, so a star on the same spot leaves a white rim
     names = [t.name for t in one.data]
     assert names.index("start") < names.index("current") and start.marker.size > star.marker.size
-    assert start.marker.color == "#FFFFFF" and start.marker.line.color == F.HALO
+    assert start.marker.color == "#FFFFFF" and start.marker.line.color == B.HALO
     path = np.c_[np.linspace(-1, 1, 9), np.linspace(0.4, 0, 9)]
     many = F.landscape_figure(alphas, betas, values, trajectory=path, current=path[-1])
     lines = by_name(many, "trajectory")
     assert lines and all(np.allclose(t.x, path[:, 0]) for t in lines)
     outline, white = lines  # a white line and white dots on a slightly wider dark outline
     assert white.line.color == white.marker.color == "#FFFFFF" and white.marker.line.width in (None, 0)
-    assert outline.line.color == outline.marker.color == F.HALO
+    assert outline.line.color == outline.marker.color == B.HALO
     assert 1 <= outline.line.width - white.line.width <= 3 and outline.marker.size > white.marker.size
     assert white.hovertemplate.startswith("u=") and outline.hoverinfo == "skip"
     assert F.landscape_figure(alphas, betas, values, current=[0, 0]).data[-1].name == "current"
@@ -537,9 +543,10 @@ def lr_runs(T=30):
     wild = np.c_[0.3 + 0.5 * (-0.9) ** np.arange(T), np.zeros(T)]
     bad = np.c_[-0.5 + 0.05 * 1.4 ** np.arange(T), np.zeros(T)]
     blowup = np.minimum(2.0 * 10.0 ** (0.3 * np.arange(T)), 1e63)
-    return [dict(label="lr = 0.01 (too small)", coords=slow, loss=np.linspace(2, 1.2, T), diverged_at=None),
-            dict(label="lr = 0.1 (good)", coords=good, loss=np.linspace(2, 0.1, T), diverged_at=None),
-            dict(label="lr = 1 (too large)", coords=wild, loss=2 + np.sin(np.arange(T)), diverged_at=None),
+    return [dict(label="lr = 0.01", behaviour="crawls", coords=slow, loss=np.linspace(2, 1.2, T), diverged_at=None),
+            dict(label="lr = 0.1", behaviour="converges", coords=good, loss=np.linspace(2, 0.1, T), diverged_at=None),
+            dict(label="lr = 1", description="overshoots", behaviour="overshoots", coords=wild,
+                 loss=2 + np.sin(np.arange(T)), diverged_at=None),
             dict(label="lr = 10", coords=bad, loss=np.r_[blowup[:-1], np.inf], diverged_at=8)]
 
 
@@ -551,13 +558,15 @@ def test_lr_comparison_paths():
     assert c.type == "contour" and c.colorscale == "Viridis"  # as on the Landscape page, log colour
     np.testing.assert_allclose(np.asarray(c.z), np.log10(values).T, rtol=1e-6)
     lines = [t for t in paths.data if t.type == "scatter" and t.mode == "lines+markers"]
-    labels = [F._run_label(r) for r in runs]
-    assert labels[3] == "lr = 10 (diverged at step 8)"
-    assert F._run_label(dict(label="α = 9 (divergent)", diverged_at=3)) == "α = 9 (divergent, diverged at step 3)"
-    # 'good' is drawn last and 'too small' just before it, both thicker; the legend keeps the runs' order
-    assert [t.name for t in lines] == [labels[2], labels[3], labels[0], labels[1]]
-    assert [t.legendrank for t in lines] == [3, 4, 1, 2]
-    assert [t.line.color for t in lines] == [F.RUN_COLORS[r] for r in (2, 3, 0, 1)]
+    labels = [LR._run_label(r) for r in runs]
+    assert labels[3] == "lr = 10: diverges at step 8" and labels[2] == "lr = 1: overshoots" and labels[0] == "lr = 0.01"
+    assert LR._run_label(dict(label="α = 9", description="diverges at step 3", diverged_at=3)) == \
+        "α = 9: diverges at step 3"
+    # drawn by behaviour: overshooting, diverging, converging, crawling last, the settled ones thicker; the legend
+    # keeps the runs' order
+    assert [t.name for t in lines] == [labels[2], labels[3], labels[1], labels[0]]
+    assert [t.legendrank for t in lines] == [3, 4, 2, 1]
+    assert [t.line.color for t in lines] == [F.RUN_COLORS[r] for r in (2, 3, 1, 0)]
     assert min(t.line.width for t in lines[2:]) > max(t.line.width for t in lines[:2])
     for t in lines:  # every path lies on a white outline
         outline = by_name(paths, t.name + ": outline")[0]
@@ -570,11 +579,11 @@ def test_lr_comparison_paths():
     assert exit_mark.marker.symbol == "x" and exit_mark.x[0] == pytest.approx(bad_x[-1])
     runs[3]["diverged_at"] = 20  # now it leaves the view first: clipped at the edge, × there
     paths, _ = F.lr_comparison_figures(alphas, betas, values, runs)
-    bad = by_name(paths, "lr = 10 (diverged at step 20)")
+    bad = by_name(paths, "lr = 10: diverges at step 20")
     assert np.max(bad[1].x) == pytest.approx(2.0) and bad[2].x[0] == pytest.approx(2.0) and len(bad[1].x) < 21
     lay = paths.layout
     assert lay.xaxis.scaleanchor == "y" and lay.xaxis.scaleratio == 1  # equal aspect
-    assert c.colorbar.x > lay.xaxis.domain[1]  # beside the plot
+    assert c.colorbar.x == 1.0 and c.colorbar.xanchor == "left"  # in the right margin, beside the plot
 
 
 def test_lr_comparison_curves_cap_the_loss_axis():
@@ -587,7 +596,7 @@ def test_lr_comparison_curves_cap_the_loss_axis():
     assert hi == pytest.approx(np.log10(top)) and 59 < top < 60
     assert lo == pytest.approx(np.log10(0.1 / 2))  # half the smallest loss shown
     lines = [t for t in curves.data if t.mode == "lines"]
-    assert [t.line.color for t in lines] == [F.RUN_COLORS[r] for r in (2, 3, 0, 1)]
+    assert [t.line.color for t in lines] == [F.RUN_COLORS[r] for r in (2, 3, 1, 0)]
     bad = lines[1]  # 2 x 10^(0.3 t) passes the top between steps 4 and 5: the curve stops there
     exit_step = 4 + (np.log10(top) - np.log10(2) - 1.2) / 0.3
     np.testing.assert_allclose(bad.x, [0, 1, 2, 3, 4, exit_step])
@@ -624,24 +633,27 @@ def test_lr_comparison_when_every_run_diverges():
 def test_lr_comparison_legends_below_and_plot_height():
     alphas, betas, values = landscape()
     runs = lr_runs()
-    runs[3]["label"] = "α = 120 (divergent)"
-    for fig in F.lr_comparison_figures(alphas, betas, values, runs):
+    runs[3]["label"] = "α = 120"
+    land, curves = figs = F.lr_comparison_figures(alphas, betas, values, runs)
+    assert land.layout.height == curves.layout.height
+    for fig in figs:
         lay = fig.layout
         assert lay.legend.orientation == "h" and lay.legend.yanchor == "bottom" and lay.legend.y < 0.1
-        assert lay.height == 520 and lay.height - lay.margin.t - lay.margin.b >= 290
+        assert lay.height - lay.margin.t - lay.margin.b >= 200  # (the landscape's box here is twice as wide as tall)
         assert lay.margin.b >= 60 + 26  # room for at least one legend row under the axis title
+    assert land.layout.width - land.layout.margin.l - land.layout.margin.r == 420  # its plot, 420 px wide
     F.lr_comparison_figures(alphas, betas, values, [])
     F.lr_comparison_figures(alphas, betas, values, [dict(label="one", coords=np.zeros((1, 2)), loss=[1.0],
                                                          diverged_at=None)])
 
 
 def test_log_ticks():
-    decades = F._log_ticks(-2.3, 1.7)  # 4 decades: 0.01, 0.1, 1, 10
+    decades = S._log_ticks(-2.3, 1.7)  # 4 decades: 0.01, 0.1, 1, 10
     np.testing.assert_allclose(decades, [-2, -1, 0, 1])
-    small = 10.0 ** F._log_ticks(np.log10(0.15), np.log10(3.5))  # under 2 decades: 1-2-5
+    small = 10.0 ** S._log_ticks(np.log10(0.15), np.log10(3.5))  # under 2 decades: 1-2-5
     np.testing.assert_allclose(small, [0.2, 0.5, 1, 2])
-    assert np.all(np.diff(F._log_ticks(-40, 63)) <= 14)  # even 100 decades: every 13th at most
-    assert [F._tick_label(v) for v in (0.01, 0.2, 1, 50, 1e3, 1e4, 2e-5)] == \
+    assert np.all(np.diff(S._log_ticks(-40, 63)) <= 14)  # even 100 decades: every 13th at most
+    assert [N.tick_label(v) for v in (0.01, 0.2, 1, 50, 1e3, 1e4, 2e-5)] == \
         ["0.01", "0.2", "1", "50", "1000", "10⁴", "2×10⁻⁵"]
 
 
@@ -712,10 +724,10 @@ def test_figures_are_built_unvalidated_but_are_valid_plotly(figures):
 
 
 def test_the_validation_check_catches_a_typo():
-    fig = F._figure([F._trace(go.Scatter, x=[1], y=[2], markr=dict(size=3))], dict(height=300))
+    fig = B._figure([B._trace(go.Scatter, x=[1], y=[2], markr=dict(size=3))], dict(height=300))
     with pytest.raises(ValueError, match="markr"):
         go.Figure(fig.to_dict())
-    fig = F._figure([], dict(xaxis=dict(rnage=[0, 1])))
+    fig = B._figure([], dict(xaxis=dict(rnage=[0, 1])))
     with pytest.raises(ValueError, match="rnage"):
         go.Figure(fig.to_dict())
 
@@ -724,11 +736,12 @@ def test_no_make_subplots(monkeypatch):
     import plotly.subplots
 
     def forbidden(*args, **kwargs):
-        raise AssertionError("make_subplots is slow (17-100 ms): lay panels out with figures._panels")
+        raise AssertionError("make_subplots is slow (17-100 ms): lay panels out with figures.base._panels")
 
     monkeypatch.setattr(plotly.subplots, "make_subplots", forbidden)
     assert not hasattr(F, "make_subplots")
-    assert "make_subplots(" not in (ROOT / "dashboard" / "figures.py").read_text()
+    for module in (ROOT / "dashboard" / "figures").glob("*.py"):
+        assert "make_subplots(" not in module.read_text(), module.name
     every_figure()
 
 
@@ -737,7 +750,7 @@ def test_panels_match_make_subplots():
 
     ref = make_subplots(rows=1, cols=2, column_widths=[0.58, 0.42], horizontal_spacing=0.1,
                         specs=[[{}, {"secondary_y": True}]], subplot_titles=("a", "b")).layout
-    axes, notes = F._panels([0.58, 0.42], 0.1, ("a", "b"), right=0.94, secondary=True)
+    axes, notes = B._panels([0.58, 0.42], 0.1, ("a", "b"), right=0.94, secondary=True)
     for name in ("xaxis", "yaxis", "xaxis2", "yaxis2"):
         np.testing.assert_allclose(axes[name]["domain"], ref[name].domain)
         assert axes[name]["anchor"] == ref[name].anchor
@@ -764,8 +777,8 @@ def test_numbers_use_a_real_minus_sign(figures):
     for name, fig in figures.items():
         for text in generated_texts(fig.to_dict()):
             assert not re.search(r"-\d", text), f"{name}: hyphen-minus in {text!r}"
-    assert F._num(-0.0011) == "−0.00110" and F._num(1234.5) == "1230" and F._num(-2.5e-7) == "−2.50×10⁻⁷"
-    assert F._num(0.821) == "0.821" and F._num(9.996) == "10.0" and F._num(0) == "0"
+    assert N.sig(-0.0011) == "−0.00110" and N.sig(1234.5) == "1230" and N.sig(-2.5e-7) == "−2.50×10⁻⁷"
+    assert N.sig(0.821) == "0.821" and N.sig(9.996) == "10.0" and N.sig(0) == "0"
     assert "−1×10⁻⁵" in figures["loss_curves"].layout.annotations[0].text
 
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from linviz.datasets import make_dataset
 from linviz.landscape import decision_grid, loss_surface, parameter_directions, project, random_directions
-from linviz.losses import LOSSES, _evaluate
+from linviz.losses import LOSSES, evaluate
 from linviz.train import train
 
 
@@ -136,7 +136,7 @@ def test_bad_parameter_choice(setup):
 
 def test_evaluate_is_the_same_as_public(setup):
     X, y, W, b = setup
-    assert _evaluate("svm", W, b, X, y, 0.1, "l2", 1.0).loss == LOSSES["svm"](W, b, X, y, reg=0.1).loss
+    assert evaluate("svm", W, b, X, y, 0.1, "l2", 1.0).loss == LOSSES["svm"](W, b, X, y, reg=0.1).loss
 
 
 def test_decision_regions_agree_with_argmax():

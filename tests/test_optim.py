@@ -11,22 +11,24 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from linviz import optim
+from linviz.derivative_free import (
+    SEARCHES,
+    SearchResult,
+    genetic_search,
+    get_search,
+    random_local_search,
+    random_search,
+)
 from linviz.optim import (
     OPTIMIZER_OPTIONS,
     OPTIMIZERS,
     SCHEDULE_OPTIONS,
     SCHEDULES,
-    SEARCHES,
-    SearchResult,
     check_lr,
     check_options,
     check_schedule_options,
-    genetic_search,
     get_optimizer,
     get_schedule,
-    get_search,
-    random_local_search,
-    random_search,
     schedule_values,
 )
 

@@ -148,7 +148,7 @@ def test_reg_shrinks_weights(data):
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(lr=-1), "lr"), (dict(lr=0), "lr"), (dict(lr=float("nan")), "lr"),
-    (dict(reg=-0.1), "reg"), (dict(optimizer="rmsprop"), "adam"), (dict(loss="mse"), "softmax"),
+    (dict(reg=-0.1), "reg"), (dict(optimizer="adagrad"), "rmsprop"), (dict(loss="mse"), "softmax"),
     (dict(schedule="cosine"), "exponential"), (dict(batch_size=0), "batch_size"),
     (dict(steps=-1), "steps"), (dict(optimizer="sgd", mu=0.9), "mu"),
     (dict(W0=np.zeros((3, 5)), b0=np.zeros(3)), "features"), (dict(W0=np.zeros((3, 2))), "both"),

@@ -152,3 +152,17 @@ def app_page(browser_context, app_server):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def shots(request, screenshot_dir) -> Path:
+    """The test module's own folder of screenshots, artifacts/screenshots/<area>, made if missing.
+
+    The area is the module's SCREENSHOT_AREA if it sets one, else its name without test_ and _browser
+    (test_finding_browser.py -> finding). A module that defines its own `shots` fixture keeps it.
+    """
+    module = request.module
+    name = module.__name__.rsplit(".", 1)[-1].removeprefix("test_").removesuffix("_browser")
+    out = screenshot_dir / getattr(module, "SCREENSHOT_AREA", name)
+    out.mkdir(exist_ok=True)
+    return out

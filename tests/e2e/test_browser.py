@@ -5,22 +5,20 @@ Run with `python -m pytest tests/e2e -q`; screenshots of every page land in arti
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from dashboard.pages import PAGES as REGISTRY
+
 pytestmark = pytest.mark.e2e
 
 # url path, a heading the page draws, the number of Plotly charts it draws (at least) at the defaults
-PAGES = {
-    "classifier": ("/", "Classifier · three viewpoints", 1),
-    "loss": ("/loss", "Loss · how wrong is the classifier?", 0),
-    "training": ("/training", "Training · gradient descent", 2),
-    "landscape": ("/landscape", "Loss landscape · where gradient descent walks", 1),
-    "learning_rates": ("/learning_rates", "Learning rates · why the step size matters", 2),
-}
+PAGES = {p.name: (p.url, p.heading, p.charts) for p in REGISTRY}
 LR_LABEL = "Learning rate α"
+STEP_BUTTON = re.compile(r"^Step\b")  # its accessible name also holds its keyboard shortcut: "Step Shortcut S"
 LIVE_CHARTS = '[data-testid="stPlotlyChart"]:not([data-stale="true"] *)'
 
 # True once the script run is over, no stale chart is left and every chart has drawn its SVG.
@@ -102,6 +100,34 @@ def assert_no_errors(page: Page) -> None:
     assert not page.js_errors, f"JavaScript errors: {page.js_errors}"
 
 
+def console_problem(message) -> bool:
+    """A console error, but not the 404s of Streamlit's own probes of /<page>/_stcore/health and host-config: its
+    frontend asks the page's path first when a page other than the first is opened by its address."""
+    return message.type == "error" and "/_stcore/" not in (message.location or {}).get("url", "")
+
+
+@contextmanager
+def sized_page(chromium, app_server, width: int, height: int, scale: float = 1.0, wait: float = 30_000):
+    """A new tab of width x height CSS px at device scale `scale` (1.5: a 1920x1080 screen at 150%); afterwards no
+    console or JavaScript error, no error box and no traceback in the server's log."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("console", lambda m: errors.append(f"{m.text} ({m.location})") if console_problem(m) else None)
+    log_start = len(app_server.log_text())
+    try:
+        yield page
+        expect(page.get_by_test_id("stException")).to_have_count(0, timeout=wait)
+        expect(page.get_by_text("Something went wrong")).to_have_count(0, timeout=wait)
+        assert not errors, f"console or JavaScript errors: {errors}"
+    finally:
+        context.close()
+    new_log = app_server.log_text()[log_start:]
+    assert "Traceback" not in new_log, f"the server logged an error:\n{new_log[-3000:]}"
+
+
 def full_page_screenshot(page: Page, path) -> None:
     """Streamlit scrolls inside its main section, so grow the window to the content for a full shot."""
     height = page.evaluate("""() => Math.max(window.innerHeight,
@@ -120,13 +146,13 @@ def test_page_renders_without_errors(app_page: Page, app_server, screenshot_dir,
     open_page(app_page, app_server.url, path, n_charts, heading)
     charts = app_page.locator(LIVE_CHARTS)
     assert charts.count() >= n_charts, f"{name} drew {charts.count()} charts, expected {n_charts}"
-    for i in range(charts.count()):
+    for i in range(n_charts):  # (the charts drawn at the defaults; a page may hold more in a closed tab)
         expect(charts.nth(i).locator(".js-plotly-plot .main-svg").first).to_be_visible()
         drawn = charts.nth(i).locator(".js-plotly-plot").locator(".trace, .hm, .gl-container canvas")
         assert drawn.count(), f"chart {i} on {name} drew no traces"
     if name == "loss":
         expect(app_page.get_by_test_id("stDataFrame").first).to_be_visible()
-    expect(app_page.get_by_role("slider", name=LR_LABEL)).to_be_visible()
+    expect(app_page.get_by_test_id("stSidebar").get_by_role("slider", name=LR_LABEL)).to_be_visible()
     assert_no_errors(app_page)
     full_page_screenshot(app_page, screenshot_dir / f"{name}.png")
     assert_no_errors(app_page)
@@ -204,7 +230,7 @@ def test_step_button_advances_the_classifier(app_page: Page, app_server):
     open_page(app_page, app_server.url, "/", 1)
     before = chart_states(app_page, remember=True)
     assert "t" not in query(app_page)
-    app_page.get_by_role("button", name="Step", exact=True).click()
+    app_page.get_by_role("button", name=STEP_BUTTON).click()
     expect(app_page).to_have_url(re.compile(r"[?&]t=1(&|$)"))
     wait_changed(app_page, "paths", charts="first")
     wait_ready(app_page, 1)
@@ -250,7 +276,7 @@ def test_the_step_scrubber_replays_the_history_and_step_moves_it(app_page: Page,
         app_page.keyboard.press("ArrowRight")
     expect(app_page).to_have_url(re.compile(r"[?&]t=3(&|$)"))
     expect(app_page.get_by_test_id("stMetric").first).to_contain_text("Loss L(W_t)")
-    app_page.get_by_role("button", name="Step", exact=True).click()
+    app_page.get_by_role("button", name=STEP_BUTTON).click()
     expect(app_page).to_have_url(re.compile(r"[?&]t=4(&|$)"))
     expect(scrubber).to_have_attribute("aria-valuetext", "4")
     # a new horizon gives the scrubber a new range: it keeps showing step 4 (Streamlit would restart it at 0)
@@ -273,8 +299,9 @@ def test_rapid_learning_rate_changes_end_in_a_consistent_view(app_page: Page, ap
     slider.focus()
     for _ in range(8):
         app_page.keyboard.press("ArrowRight")
-    expect(slider).to_have_attribute("aria-valuetext", "1.2")
-    expect(app_page).to_have_url(re.compile(r"[?&]lr=1\.2(&|$)"))
+    # 0.3, 0.38, 0.46, ..., 1.5: eight steps up (0.3 is now one of the options, not an extra one next to 0.32)
+    expect(slider).to_have_attribute("aria-valuetext", "1.5")
+    expect(app_page).to_have_url(re.compile(r"[?&]lr=1\.5(&|$)"))
     app_page.wait_for_timeout(1500)
     wait_ready(app_page, n_charts)
     assert_no_errors(app_page)
@@ -286,13 +313,23 @@ def test_clicking_a_point_selects_that_example_in_every_view(app_page: Page, app
     expect(number).to_have_value("0")
     # the markers of the first training-point trace (its customdata are the examples' indices into X)
     gd = app_page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
-    index, n = gd.evaluate("""gd => { const i = gd.data.findIndex(t => t.mode === 'markers' && t.customdata
-                                                             && t.customdata.length > 5);
-                                     return [i, gd.data[i].customdata[5]]; }""")
-    gd.locator(".scatterlayer .trace").nth(index).locator("path.point").nth(5).click(force=True)
+    # the point of that trace farthest from every other marker (a click on a point another one covers selects
+    # the one on top: with the 5th point the test clicked example 13 and expected 20)
+    index, k, n = gd.evaluate("""gd => {
+      const i = gd.data.findIndex(t => t.mode === 'markers' && t.customdata && t.customdata.length > 5);
+      const others = gd.data.filter(t => (t.mode || '').includes('markers') && t.x && t.y)
+        .flatMap((t, j) => Array.from(t.x, (x, q) => [x, t.y[q], t === gd.data[i] ? q : -1]));
+      let best = 0, far = -1;
+      gd.data[i].x.forEach((x, q) => {
+        const y = gd.data[i].y[q];
+        const near = Math.min(...others.filter(o => o[2] !== q).map(o => Math.hypot(o[0] - x, o[1] - y)));
+        if (near > far) { far = near; best = q; }
+      });
+      return [i, best, gd.data[i].customdata[best]]; }""")
+    gd.locator(".scatterlayer .trace").nth(index).locator("path.point").nth(k).click(force=True)
     expect(number).to_have_value(str(n))
-    expect(app_page.get_by_text(f"Example i = {n} of class")).to_be_visible()
-    assert query(app_page).get("point") == str(n)
+    expect(app_page.get_by_test_id("stMain").get_by_text(f"i = {n}", exact=True).first).to_be_visible()
+    expect(app_page).to_have_url(re.compile(rf"[?&]point={n}(&|$)"))  # the address is written at the end of the run
     wait_ready(app_page, 1)
     star = gd.evaluate("gd => { const t = gd.data.find(t => t.name === 'x'); return [t.x[0], t.y[0]]; }")
     ring = gd.evaluate("gd => { const t = gd.data.find(t => t.name === 'selected'); return [t.x[0], t.y[0]]; }")
