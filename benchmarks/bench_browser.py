@@ -17,6 +17,9 @@ Targets: (a) linviz median <= 300 ms and <= 1.5x reference; (b) <= 5 s; (d) >= 2
     python benchmarks/bench_browser.py            # everything
     python benchmarks/bench_browser.py --slider   # (a) only
     python benchmarks/bench_browser.py --start    # (b) only
+    python benchmarks/bench_browser.py --against /tmp/linviz-old ...  # (a) for this checkout and other ones
+                                                  # (e.g. `git archive <commit> | tar -x -C /tmp/linviz-old`),
+                                                  # in rotating rounds of the same run
 """
 from __future__ import annotations
 
@@ -34,14 +37,19 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # (run as a script) dashboard.pages, the page registry
+    sys.path.insert(0, str(ROOT))
+
+from dashboard.pages import PAGES as REGISTRY  # noqa: E402
+
 CHROMIUM = os.environ.get("LINVIZ_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1600, "height": 1000}
 CHANGES, WARMUP = 15, 2
 QUIET_MS = 300  # no chart mutation for this long = the re-render is over (not counted in the latency)
-PAGES = {"Classifier": ("/", 1), "Loss": ("/loss", 0), "Training": ("/training", 2),
-         "Landscape": ("/landscape", 1), "Learning rates": ("/learning_rates", 2)}  # url path, charts drawn
+PAGES = {p.title: (p.url, p.charts) for p in REGISTRY}  # url path, charts drawn
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))  # --against: ROUNDS x CHANGES paired slider steps per app
 LR_LABEL = "Learning rate α"
 
 # Installed in every page before its scripts run: keydown time, the first websocket message sent after it
@@ -125,7 +133,7 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, script: str):
+    def __init__(self, script: str, root: Path = ROOT):
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.log = tempfile.TemporaryFile()
@@ -133,7 +141,7 @@ class Server:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.port", str(self.port), "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=root, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
         deadline = time.perf_counter() + timeout
@@ -211,7 +219,7 @@ def slider_latency(browser, url: str, label: str, n_charts: int) -> dict:
             sent.append(res["sent"])
             changed.append(res["changed"])
     context.close()
-    return {"median": statistics.median(render), "p90": sorted(render)[int(0.9 * (len(render) - 1))],
+    return {"all": render, "median": statistics.median(render), "p90": sorted(render)[int(0.9 * (len(render) - 1))],
             "min": min(render), "max": max(render), "rerun": statistics.median(rerun),
             "sent": statistics.median(sent),
             "changed": min(changed), "values": f"{values[0]} .. {values[-1]}"}
@@ -283,12 +291,49 @@ def playback(browser, base: str, seconds: float = 2.0) -> dict:
     return {**info, "fps": res["frames"] / seconds, "slider_fps": res["moves"] / seconds}
 
 
+def compare(browser, apps: list[tuple[Path, Server]]) -> None:
+    """(a) for linviz from several checkouts, paired: one tab per app, all open at once, and each slider step is
+    taken in every tab in turn (the order rotating), so that each app meets the same machine load. The slider
+    walks up for 20 steps, then down, and so on (each step a new value)."""
+    tabs = []
+    for _, server in apps:
+        page = new_page(browser.new_context(viewport=VIEWPORT))
+        page.goto(server.url + "/?t=20&lr=0.01")
+        wait_ready(page, 1)
+        page.get_by_role("slider", name=LR_LABEL).focus()
+        tabs.append(page)
+    render, rerun = [[] for _ in apps], [[] for _ in apps]
+    for i in range(WARMUP + ROUNDS * CHANGES):
+        key = "ArrowRight" if (i // 20) % 2 == 0 else "ArrowLeft"
+        for k in [(j + i) % len(apps) for j in range(len(apps))]:
+            tabs[k].evaluate(ARM_JS)
+            tabs[k].keyboard.press(key)
+            res = tabs[k].wait_for_function(DONE_JS, arg=[1, QUIET_MS], polling="raf", timeout=60_000).json_value()
+            if i >= WARMUP:
+                render[k].append(res["render"])
+                rerun[k].append(res["rerun"])
+    for page in tabs:
+        page.context.close()
+    print(f"(a) slider key press -> the Classifier chart re-rendered (lr, t = 20): {ROUNDS * CHANGES} changes per "
+          f"app (after {WARMUP} warm-up), each change taken in every app in turn")
+    print(f"    {'linviz from':<44} {'median':>8} {'p90':>8} {'min':>7} {'| run done':>10}")
+    medians = [statistics.median(r) for r in render]
+    for (root, _), r, m, done in zip(apps, render, medians, rerun):
+        print(f"    {str(root)[-44:]:<44} {m:>6.0f}ms {sorted(r)[int(0.9 * (len(r) - 1))]:>6.0f}ms {min(r):>5.0f}ms "
+              f"{statistics.median(done):>8.0f}ms")
+    for (root, _), r, m in zip(apps[1:], render[1:], medians[1:]):
+        wins = sum(a < b for a, b in zip(render[0], r))
+        print(f"    {ROOT.name} / {root.name} = {medians[0] / m:.2f}x  (faster in {wins} of {len(r)} paired changes)")
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
 def main():
     quick = "--slider" in sys.argv[1:]  # only (a), for a quick comparison while tuning
+    # --against DIR ...: (a) only, for this checkout and other ones
+    others = [Path(a).resolve() for a in sys.argv[sys.argv.index("--against") + 1:]] if "--against" in sys.argv else []
     start_only = "--start" in sys.argv[1:]  # only (b)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} not found: apt-get install -y chromium")
@@ -301,6 +346,14 @@ def main():
             servers.append(app)
             ref, start_ref = first_render(browser, "benchmarks/reference_app.py", "/", 1)
             servers.append(ref)
+            if others:
+                apps = [(ROOT, app)]
+                for root in others:
+                    servers.append(Server("dashboard/app.py", root=root))
+                    servers[-1].wait_healthy()
+                    apps.append((root, servers[-1]))
+                compare(browser, apps)
+                return
             if start_only:
                 for label, r in [("linviz Classifier", start_app), ("reference", start_ref)]:
                     print(f"{label:<20} healthy {r['healthy']:.2f}s  1st chart {r['first']:.2f}s  "
