@@ -6,6 +6,7 @@ Run with `python -m pytest tests/e2e/test_figures_browser.py -q`. The helpers of
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 import pytest
@@ -202,6 +203,21 @@ SURFACE_JS = """(mark) => {
           title: gd._fullLayout.title.text}; }"""
 
 
+def settled_camera(page: Page, timeout: float = 15.0) -> dict:
+    """The camera once it has stopped moving. Plotly's 3-D camera follows the mouse through a short interpolation
+    (gl-plot3d's view controller), so under load it can still be turning for a while after the mouse is released:
+    read it only when two readings 0.4 s apart agree."""
+    deadline = time.monotonic() + timeout
+    eye = page.evaluate(SURFACE_JS, None)["eye"]
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(400)
+        again = page.evaluate(SURFACE_JS, None)["eye"]
+        if again == pytest.approx(eye, abs=1e-9):
+            return again
+        eye = again
+    raise AssertionError(f"the camera was still moving {timeout} s after the drag: {eye}")
+
+
 def test_a_step_updates_the_3d_surface_in_place(app_page: Page, app_server):
     """Issue 8.13: with the 3-D surface on, each Step took 1.6-2.3 s: st.plotly_chart mounts a new chart for every
     new figure, and a new 3-D chart is a new WebGL context with every shader compiled again (and the camera the
@@ -219,7 +235,7 @@ def test_a_step_updates_the_3d_surface_in_place(app_page: Page, app_server):
     page.mouse.move(x + 150, y + 40, steps=10)
     page.mouse.up()
     page.wait_for_function(f"() => Math.abs(({SURFACE_JS})(null).eye.x - {before['eye']['x']}) > 0.2", polling=100)
-    turned = page.evaluate(SURFACE_JS, None)["eye"]
+    turned = settled_camera(page)
     for _ in range(2):
         page.get_by_role("button", name=re.compile(r"^Step\b")).click()
         wait_ready(page, 2)
