@@ -24,9 +24,9 @@ def parse_p_hat(text: str, size: int) -> tuple[np.ndarray, str | None]:
         try:
             value = number(part)
         except (TypeError, ValueError):
-            raise ValueError(f"entry {k} of p̂ is not a number.") from None
+            raise ValueError(f"entry {k + 1} of p̂ is not a number.") from None
         if not np.isfinite(value) or value < 0:
-            raise ValueError(f"entry {k} of p̂ must be a probability: a finite number ≥ 0.")
+            raise ValueError(f"entry {k + 1} of p̂ must be a probability: a finite number ≥ 0.")
         values.append(value)
     total = float(sum(values))
     if total <= 0:
@@ -42,7 +42,7 @@ def _log(v: float) -> str:
 
 def kl_latex(terms: Divergence, true_class: int) -> str:
     """KL(p*‖p̂) = Σ p* log(p*/p̂) = −H(p*) + H(p*, p̂) with the numbers: for a one-hot p* every term k ≠ y is 0
-    (0 log 0 = 0), so each sum is one term, and KL = −log p̂_y."""
+    (0 log 0 = 0), so each sum is one term, and KL = −log p̂_y. Classes are written 1 … K, as on the slide."""
     y, q = int(true_class), float(terms.q[true_class])
     kl, H, cross = terms.kl, terms.entropy, terms.cross_entropy
     return (r"\begin{aligned}"
@@ -51,7 +51,7 @@ def kl_latex(terms: Divergence, true_class: int) -> str:
             rf"-H(p^*) &= \sum_k p^*_k \log p^*_k = 1\cdot\log 1 = {tex(short(-H + 0.0, 5))} \\"
             rf"H(p^*, \hat p) &= -\sum_k p^*_k \log \hat p_k = -{_log(q)} = {tex(short(cross, 5))} \\"
             rf"\mathrm{{KL}}(p^*\,\|\,\hat p) &= -H(p^*) + H(p^*, \hat p) = {tex(short(-H + 0.0, 5))} + "
-            rf"{tex(short(cross, 5))} = {tex(short(-H + cross, 5))} = -\log \hat p_{{{y}}}"
+            rf"{tex(short(cross, 5))} = {tex(short(-H + cross, 5))} = -\log \hat p_{{{y + 1}}}"
             r"\end{aligned}\,")
 
 

@@ -134,11 +134,12 @@ def test_the_kl_terms_sum_to_minus_log_p_hat_y(k):
     assert -t.entropy_terms.sum() + t.cross_entropy_terms.sum() == pytest.approx(-math.log(SLIDE_P_HAT[k]))
     text = kl_latex(t, k)
     value = numbers.tex(numbers.short(-math.log(SLIDE_P_HAT[k]), 5))
-    assert text.count(f"= {value}") >= 2 and rf"-\log \hat p_{{{k}}}" in text
+    assert text.count(f"= {value}") >= 2 and rf"-\log \hat p_{{{k + 1}}}" in text  # numbered 1 … 8 as on the slide
     fig = validated(kl_figure(ex.p_star, ex.p_hat, k))
-    dot = next(t for t in fig.data if t.name == f"p̂{k}".translate(str.maketrans("01234567", "₀₁₂₃₄₅₆₇")))
+    dot = next(t for t in fig.data if t.name == f"p̂{k + 1}".translate(str.maketrans("12345678", "₁₂₃₄₅₆₇₈")))
     assert dot.y[0] == pytest.approx(-math.log(SLIDE_P_HAT[k])) and dot.x[0] == SLIDE_P_HAT[k]
     bars = {t.name: t for t in fig.data if t.type == "bar"}
+    assert list(bars["p̂"].x) == [str(c) for c in range(1, 9)]  # the slide's Y = 1 … 8
     np.testing.assert_array_equal(bars["p* (one-hot)"].y, ex.p_star)
     np.testing.assert_array_equal(bars["p̂"].y, ex.p_hat)
 
@@ -159,9 +160,9 @@ def test_a_typed_p_hat_is_read_back_and_normalized():
 
 
 @pytest.mark.parametrize(("text", "match"), [
-    ("0.5, 0.5", "needs 8 probabilities"), ("a, 1, 1, 1, 1, 1, 1, 1", "entry 0 of p̂ is not a number"),
-    ("1, −1, 1, 1, 1, 1, 1, 1", "entry 1 .* ≥ 0"), ("0, 0, 0, 0, 0, 0, 0, 0", "greater than 0"),
-    ("1, inf, 1, 1, 1, 1, 1, 1", "entry 1 .* finite"), ("", "got 0")])
+    ("0.5, 0.5", "needs 8 probabilities"), ("a, 1, 1, 1, 1, 1, 1, 1", "entry 1 of p̂ is not a number"),
+    ("1, −1, 1, 1, 1, 1, 1, 1", "entry 2 .* ≥ 0"), ("0, 0, 0, 0, 0, 0, 0, 0", "greater than 0"),
+    ("1, inf, 1, 1, 1, 1, 1, 1", "entry 2 .* finite"), ("", "got 0")])
 def test_a_bad_p_hat_is_refused_in_words(text, match):
     with pytest.raises(ValueError, match=match):
         parse_p_hat(text, 8)

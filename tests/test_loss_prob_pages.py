@@ -71,7 +71,7 @@ def test_the_likelihood_page_opens_with_the_slides_example():
     at = run_app(KL)
     ok(at)
     text = latex(at)
-    assert r"\frac{1}{0.01} = 4.6052" in text and r"= -\log \hat p_{3}" in text
+    assert r"\frac{1}{0.01} = 4.6052" in text and r"= -\log \hat p_{4}" in text  # the slide's Y = 4
     assert "stray ninth entry" in " ".join(m.value for m in at.markdown)
     ll = next(f for f in formulas(at) if r"\sum_{i=1}^{N} \log p_{y_i}" in f)
     total, minus_n = ll.split(r"\;=\;")
@@ -83,7 +83,7 @@ def test_choose_the_true_class():
     at.segmented_control(key="kl_class").set_value(0).run()
     ok(at)
     assert at.query_params["kl_class"] == "0"
-    assert f"= {numbers.tex(numbers.short(-math.log(0.5), 5))}" in latex(at) and r"\hat p_{0}" in latex(at)
+    assert f"= {numbers.tex(numbers.short(-math.log(0.5), 5))}" in latex(at) and r"\hat p_{1}" in latex(at)
     assert at.slider(key="kl_p_y").value == pytest.approx(0.5)
 
 
@@ -105,7 +105,7 @@ def test_bad_p_hat_is_refused_in_words_and_the_previous_values_are_kept():
     assert any("needs 8 probabilities" in w.value and "unchanged" in w.value for w in at.warning)
     assert "kl_p_hat" not in at.query_params and latex(at) == before
     at.text_input(key="kl_p_hat_text").input("1, 1, 1, 1, 1, 1, 1, x<b>").run()
-    assert any("entry 7 of p̂ is not a number" in w.value for w in at.warning)
+    assert any("entry 8 of p̂ is not a number" in w.value for w in at.warning)
     assert "<b>" not in " ".join(w.value for w in at.warning)  # (the typed text is not echoed)
 
 

@@ -53,16 +53,18 @@ def body():
     # screen), then typing a whole p̂ and the reset, under it
     with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
         st.segmented_control("True class y (the 1 of p*)", list(range(8)), **state.bound("kl_class", y),
-                             format_func=lambda k: f"{k}", help="The slide's p* is one-hot in its 4th row: y = 3")
+                             format_func=lambda k: f"{k + 1}",
+                             help="Classes are numbered 1 … 8 as on the slide (Y = 1 … 8); its p* is one-hot in "
+                                  "its 4th row: y = 4")
         state.set_widget(SLIDER, float(min(max(cfg.kl_p_hat[y], 0.001), 0.999)))
-        st.slider(f"p̂ of the true class y = {y}", 0.001, 0.999, step=0.001, key=SLIDER, on_change=moved_p_y,
+        st.slider(f"p̂ of the true class y = {y + 1}", 0.001, 0.999, step=0.001, key=SLIDER, on_change=moved_p_y,
                   args=(y,), format="%.3f", width=320, help="The other classes share 1 − p̂_y in proportion")
     ex = slide_kl_example(y, cfg.kl_p_hat)
     chart(kl_figure(ex.p_star, ex.p_hat, y), "kl_fig")
 
     state.write_text(TEXT, p_hat_text(cfg.kl_p_hat))
     with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
-        st.text_input("p̂: 8 probabilities (k = 0 … 7), separated by commas", key=TEXT, on_change=typed_p_hat,
+        st.text_input("p̂: 8 probabilities (k = 1 … 8), separated by commas", key=TEXT, on_change=typed_p_hat,
                       help="Any non-negative numbers: they are divided by their sum")
         st.button("Reset to the slide", key="kl_reset", on_click=state.update,
                   kwargs=dict(kl_p_hat=SLIDE_P_HAT, kl_class=SLIDE_TRUE_CLASS))
@@ -78,7 +80,7 @@ def body():
     st.caption("With p* one-hot, H(p*) = 0: minimizing KL(p*‖p̂) is minimizing the cross-entropy H(p*, p̂) = "
                "−log p̂_y, the softmax loss L_i of this example.")
     t = ex.terms
-    table = pd.DataFrame({"k": range(8), "p*_k": ex.p_star, "p̂_k": ex.p_hat, "p*·log(p*/p̂)": t.kl_terms,
+    table = pd.DataFrame({"k": range(1, 9), "p*_k": ex.p_star, "p̂_k": ex.p_hat, "p*·log(p*/p̂)": t.kl_terms,
                           "p*·log p* (−H)": -t.entropy_terms, "−p*·log p̂ (H(p*,p̂))": t.cross_entropy_terms})
     sums = pd.DataFrame({"k": ["Σ"], **{c: [table[c].sum()] for c in table.columns[1:]}})
     table = pd.concat([table.astype({"k": str}), sums]).set_index("k")

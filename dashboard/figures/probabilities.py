@@ -88,7 +88,7 @@ def kl_figure(p_star, p_hat, true_class: int) -> go.Figure:
     height of the dot is KL(p*‖p̂) = −log p̂_y."""
     p_star, p_hat = np.asarray(p_star, dtype=float), np.asarray(p_hat, dtype=float)
     K, y = len(p_hat), int(true_class)
-    classes = [str(k) for k in range(K)]
+    classes = [str(k + 1) for k in range(K)]  # numbered 1 … K, as on the slide (Y = 1 … 8)
     axes, notes = _panels([1.3, 1], 0.12, ["p* (truth) and p̂ (prediction)", "−log p̂_y: the loss of the truth"])
     bars = [_trace(go.Bar, x=classes, y=p_star, name="p* (one-hot)", marker=dict(color="#BBBBBB", line=_OUTLINE),
                    hovertemplate="class %{x}: p* = %{y}<extra></extra>"),
@@ -103,8 +103,8 @@ def kl_figure(p_star, p_hat, true_class: int) -> go.Figure:
     shown = min(loss, -np.log(1e-3))
     curve = [_trace(go.Scatter, x=q, y=-np.log(q), mode="lines", name="−log q", line=dict(color=INK, width=3),
                     xaxis="x2", yaxis="y2", hovertemplate="q = %{x:.3f}, −log q = %{y:.3f}<extra></extra>"),
-             _trace(go.Scatter, x=[max(q_y, 1e-3)], y=[shown], mode="markers+text", name=f"p̂{_sub(y)}",
-                    marker=dict(size=15, color=STAR, line=_OUTLINE), text=[f"−log p̂{_sub(y)} = {short(loss, 3)}"],
+             _trace(go.Scatter, x=[max(q_y, 1e-3)], y=[shown], mode="markers+text", name=f"p̂{_sub(y + 1)}",
+                    marker=dict(size=15, color=STAR, line=_OUTLINE), text=[f"−log p̂{_sub(y + 1)} = {short(loss, 3)}"],
                     textposition="top right" if q_y < 0.5 else "top left", cliponaxis=False,
                     xaxis="x2", yaxis="y2", hoverinfo="skip")]
     axes["xaxis"].update(title=dict(text="class k"), type="category")

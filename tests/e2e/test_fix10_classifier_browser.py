@@ -97,5 +97,5 @@ def test_the_likelihood_chart_is_above_the_fold_at_1280x720(chromium, app_server
         box = page.evaluate("""() => { const b = document.querySelector('[data-testid="stPlotlyChart"]')
                                           .getBoundingClientRect(); return {top: b.top, bottom: b.bottom}; }""")
         assert box["bottom"] <= 720, box
-        slider = page.get_by_role("slider", name="p̂ of the true class y = 3").bounding_box()
+        slider = page.get_by_role("slider", name="p̂ of the true class y = 4").bounding_box()
         assert slider["y"] + slider["height"] <= box["top"], (slider, box)  # the slider above the chart it moves
