@@ -190,6 +190,7 @@ def batch_runs(cfg: Config, sizes: tuple, progress=None) -> list[History]:
 
 # ---------------------------------------------------------------- the negative gradient on a slice
 GRADIENT_COLOR, STEP_COLOR = "#E69F00", "#FF2E63"  # −∇L orange, the step −α∇L a bright red (on Viridis and white)
+ARROW_MIN = 0.3  # an arrow is drawn at least 0.3 x the slice's half-width (its label says how much longer)
 
 
 def gradient_arrow_specs(W: np.ndarray, b: np.ndarray, dW: np.ndarray, db: np.ndarray, lr: float, directions,

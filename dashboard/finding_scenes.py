@@ -19,7 +19,6 @@ from linviz.minibatch import project_cloud, spread_slope
 from linviz.optim import OPTIMIZERS
 
 SLICE_WIDE = 3.6  # the search slice's landscape reaches 3.6x as far sideways: a wide column shows more of it at 1:1
-ARROW_MIN = 0.3  # an arrow is drawn at least 0.3 x the slice's half-width (its label says how much longer)
 DECAY_LABELS = {"inverse_time": "1/t: α₀ / (1 + k t)", "exponential": "exponential: α₀ · 0.99ᵗ",
                 "step": "step: ×0.5 every 100"}
 
@@ -93,7 +92,7 @@ def optimizer_slice(cfg: Config, t: int) -> OptimizerSlice:
     dW, db = fc.gradient(key, run.W[t], run.b[t])
     lr_t = float(run.lr[min(t, len(run.lr) - 1)]) if len(run.lr) else fc.knobs(cfg, focus)["lr"]
     arrows = fc.gradient_arrow_specs(run.W[t], run.b[t], dW, db, lr_t, plane.directions, plane.extent,
-                                     at=plane.paths[k][t], min_length=ARROW_MIN)
+                                     at=plane.paths[k][t], min_length=fc.ARROW_MIN)
     labels = [f"{OPTIMIZER_LABELS[n]} (α = {fc.knobs(cfg, n)['lr']:g})" for n in OPTIMIZERS]
     paths = [{"name": n, "label": label, "coords": p} for n, label, p in zip(OPTIMIZERS, labels, plane.paths)]
     curves = [{"name": n, "label": label, "loss": h.loss} for n, label, h in zip(OPTIMIZERS, labels, runs)]

@@ -210,7 +210,8 @@ def gradient_arrows(ctx: Context, dirs, extent: float) -> list[dict]:
     cfg, hist = ctx.cfg, ctx.hist
     lr = float(hist.lr[min(ctx.t, len(hist.lr) - 1)]) if len(hist.lr) else cfg.lr
     r = compute.evaluate(cfg.loss, ctx.W, ctx.b, ctx.X, ctx.y, cfg.reg, cfg.penalty, cfg.margin)
-    return fc.gradient_arrow_specs(ctx.W, ctx.b, r.dW, r.db, lr, dirs, extent)
+    # (at least fc.ARROW_MIN of the half-width: late in a run −α∇L is a few pixels, hidden under the star)
+    return fc.gradient_arrow_specs(ctx.W, ctx.b, r.dW, r.db, lr, dirs, extent, min_length=fc.ARROW_MIN)
 
 
 def descent_label(cfg) -> str:

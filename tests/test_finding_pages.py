@@ -82,7 +82,8 @@ def test_the_landscape_draws_the_arrows_on_the_training_loss_panel_only():
     assert {a.arrowcolor for a in arrows} == {fc.GRADIENT_COLOR, fc.STEP_COLOR}
     r = compute.evaluate("softmax", ctx.W, ctx.b, ctx.X, ctx.y, DEFAULT.reg, DEFAULT.penalty, DEFAULT.margin)
     dirs = compute.directions(ctx.cfg, ctx.hist, ctx.t)
-    expected = fc.gradient_arrow_specs(ctx.W, ctx.b, r.dW, r.db, ctx.hist.lr[3], dirs, scene.extent)
+    expected = fc.gradient_arrow_specs(ctx.W, ctx.b, r.dW, r.db, ctx.hist.lr[3], dirs, scene.extent,
+                                       min_length=fc.ARROW_MIN)  # (lengthened past the star when short)
     got = {a.arrowcolor: (a.x, a.y) for a in arrows}
     for e in expected:
         np.testing.assert_allclose(got[e["color"]], e["end"])

@@ -2,6 +2,8 @@
 before its fix."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.app_entry import run_app
@@ -61,3 +63,23 @@ def test_the_arrows_at_the_current_point_show_past_its_star(focus):
     assert grad >= 0.29 * half and step >= 0.14 * half and step < 0.9 * grad, (grad, step, half)  # not one on the other
     key = " ".join(a["text"] for a in fig["layout"]["annotations"] if a.get("text"))
     assert "−∇L" in key and "−α∇L" in key and "e+" not in key, key  # (×1.9e+02 was the step's factor)
+
+
+@pytest.mark.parametrize("query", [{}, {"t": "150"}, {"t": "60", "lr": "0.01"}])
+def test_the_landscape_pages_arrows_show_past_the_current_star(query):
+    """The Landscape page drew −α∇L at its true length: late in a run (or with a small α) a few pixels, hidden
+    under the 24-px star of the current point. Like the Optimizers page it now draws both arrows at least a set
+    fraction of the slice's half-width (the label says by how much they were lengthened)."""
+    import numpy as np
+
+    at = run_app("landscape.py", query)
+    for fig in (json.loads(c.proto.spec) for c in at.get("plotly_chart")):
+        arrows = [a for a in fig["layout"].get("annotations", []) if a.get("showarrow")]
+        if not arrows:
+            continue
+        axis = fig["layout"]["xaxis"]["range"]
+        half = (axis[1] - axis[0]) / 2
+        grad, step = (np.hypot(a["x"] - a["ax"], a["y"] - a["ay"]) for a in arrows[:2])
+        assert grad >= 0.29 * half and step >= 0.14 * half, (grad, step, half)
+        return
+    raise AssertionError("no chart of the Landscape page draws the arrows")
