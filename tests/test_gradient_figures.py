@@ -42,6 +42,9 @@ def test_walkthrough_figure_fills_dW_with_the_engine_slopes(objective):
     assert list(bars.y[4:]) == [0.0] * (len(theta) - 4)  # not probed yet: no bar, a '?'
     unknown = by_name(fig, "not probed yet")
     assert list(unknown.x) == list(f.names[4:]) and set(unknown.text) == {"?"}
+    # the '?'s sit in a band above every bar and diamond (at 0 they hid the analytic diamonds near 0)
+    top = max(np.nanmax(wk.slope[:4]), np.max(analytic))
+    assert min(unknown.y) > top and max(unknown.y) < fig.layout.yaxis.range[1]
     assert bars.marker.color[3] == B.ALERT and bars.marker.color[2] == B.PALETTE[0]
     np.testing.assert_allclose(by_name(fig, "analytic gradient").y, analytic)
     complete = G.walkthrough_figure(f.names, wk.gradient_after(wk.steps), analytic)

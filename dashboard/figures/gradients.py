@@ -49,6 +49,8 @@ def walkthrough_figure(names, slopes, analytic, *, current: int | None = None, h
     (P,) as diamonds, the dimension just probed (current) in red."""
     names, slopes, analytic = list(names), _clean(slopes), _clean(analytic)
     found = np.isfinite(slopes)
+    lo, hi = _padded(slopes, analytic)
+    band = 0.14 * (hi - lo)  # an empty band above the data holds the '?'s: at 0 they sat on diamonds near 0
     colors = [ALERT if i == current else PALETTE[0] for i in range(len(names))]
     traces = [
         _trace(go.Bar, x=names, y=np.where(found, slopes, 0.0), marker=dict(color=colors), name="numerical slope",
@@ -57,10 +59,10 @@ def walkthrough_figure(names, slopes, analytic, *, current: int | None = None, h
                marker=dict(symbol="diamond", size=14 if len(names) <= 30 else 6, color=INK,
                            line=dict(color="#fff", width=1.5 if len(names) <= 30 else 0.5)),
                hovertemplate="%{x}: %{y:.6g}<extra>analytic</extra>"),
-        _trace(go.Scatter, x=[n for n, f in zip(names, found) if not f], y=[0.0] * int((~found).sum()),
+        _trace(go.Scatter, x=[n for n, f in zip(names, found) if not f], y=[hi + band / 2] * int((~found).sum()),
                mode="text", text=["?"] * int((~found).sum()), textfont=dict(size=FONT_SIZE + 6, color=GREY),
                name="not probed yet", showlegend=False, hoverinfo="skip")]
-    axes = dict(xaxis=_axis(None, type="category"), yaxis=_axis("∂L/∂θ", range=_padded(slopes, analytic)))
+    axes = dict(xaxis=_axis(None, type="category"), yaxis=_axis("∂L/∂θ", range=[lo, hi + band]))
     return _figure(traces, _layout(traces, height, axes=axes, bargap=0.35))
 
 
