@@ -285,3 +285,16 @@ def test_the_numerical_gradient_can_probe_all_30_entries_of_ten_classes():
     at = run_app("numerical_gradient.py", {"n_classes": "10", "ng_dims": "30", "ng_coord": "29"})
     assert not at.warning, [w.value for w in at.warning]  # (the schema stopped at 24 dimensions, 8 × 3)
     assert at.query_params["ng_dims"] == "30" and at.query_params["ng_coord"] == "29"
+
+
+def test_the_legend_starts_under_the_mode_bar():
+    """At 1280 px the legend's first row (two long entries) reached under the toolbar a hover shows at the top
+    right: the legend now starts MODEBAR_PX down, and the figure grows by as much (the plot keeps its height)."""
+    from dashboard.figures.shared import MODEBAR_PX
+
+    X, y = make_dataset("blobs", 30, noise=0.8, seed=0, n_classes=3)
+    S = X @ np.random.default_rng(0).standard_normal((3, 2)).T
+    fig = loss_shapes_figure(loss_shapes(S, y, delta=1.0, x_range=shapes_view(lead(S, y), 1.0)), 0, height=430)
+    height, legend_top = fig.layout.height, (1 - fig.layout.legend.y) * fig.layout.height
+    assert legend_top >= MODEBAR_PX - 0.5 and fig.layout.legend.yanchor == "top"
+    assert height > 430 and height - fig.layout.margin.t - fig.layout.margin.b >= 250  # (260 px: it did not shrink)

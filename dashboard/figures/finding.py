@@ -30,7 +30,15 @@ from dashboard.figures.base import (
     _trace,
 )
 from dashboard.figures.landscape import gradient_arrows
-from dashboard.figures.shared import _animation_controls, _contour, _hline, _log_axis, _vline
+from dashboard.figures.shared import (
+    MODEBAR_PX,
+    _animation_controls,
+    _contour,
+    _hline,
+    _log_axis,
+    _vline,
+    below_the_mode_bar,
+)
 
 METHOD_LABELS = {"random": "random search", "random_local": "random local search", "genetic": "genetic algorithm",
                  "numerical_gd": "GD, numerical gradient", "analytic_gd": "GD, analytic gradient"}
@@ -42,7 +50,6 @@ METHOD_SYMBOLS = {"random": "circle", "random_local": "diamond", "genetic": "tri
 OPTIMIZER_COLORS = {"sgd": "#FFFFFF", "momentum": PALETTE[1], "nesterov": PALETTE[5], "adam": PALETTE[3],
                     "rmsprop": PALETTE[2]}
 FRAME_MS = 350
-MODEBAR_PX = 32  # Plotly's mode bar (the toolbar a hover shows) spans the top 28 px of the figure at its right
 
 
 # a colour bar under a square landscape (beside it, it takes the width a half-page column does not have)
@@ -146,7 +153,7 @@ def search_samples_figure(alphas, betas, values, methods: list[dict], checkpoint
         for name in ("xaxis", "yaxis"):
             axes[name]["constrain"] = "range"
     layout = _layout(traces, height, axes=axes, bottom=_CONTROLS_MARGIN, legend_width=700)
-    height = _below_the_mode_bar(layout, height)
+    height = below_the_mode_bar(layout, height)
     plot_px = max(height - layout["margin"]["t"] - _CONTROLS_MARGIN, 100)
     layout.update(_animation_controls(labels, FRAME_MS, y=-80 / plot_px))
     layout["sliders"][0]["currentvalue"]["prefix"] = "evaluations: "
@@ -160,19 +167,6 @@ def search_samples_figure(alphas, betas, values, methods: list[dict], checkpoint
     if x_range is None:
         layout["legend"]["xref"] = "container"  # (the square plot is narrower than the figure: wrap at its width)
     return _figure(traces, layout, frames)
-
-
-def _below_the_mode_bar(layout: dict, height: int) -> int:
-    """Move a legend at the top of the figure down into a band under the mode bar, and the plot with it, the figure
-    taller by as much (the plot keeps its size: it lost 32 px at 1280 px); the new height. At 1280 px the legend's
-    two rows reached under the toolbar (how far right they reach depends on the page's width)."""
-    legend_top = round((1.0 - layout["legend"]["y"]) * height)
-    added = max(MODEBAR_PX - legend_top, 0)
-    height += added
-    layout["height"] = height
-    layout["legend"]["y"] = 1.0 - MODEBAR_PX / height
-    layout["margin"]["t"] += added
-    return height
 
 
 # ---------------------------------------------------------------- Optimizers

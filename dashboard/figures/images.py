@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.base import _COLORBAR_MARGIN, FONT_SIZE, INK, TITLE_SIZE, _figure, _layout, _sub, _trace
 from dashboard.figures.format import short
-from dashboard.figures.shared import _animation_controls
+from dashboard.figures.shared import MODEBAR_PX, _animation_controls
 
 # ColorBrewer's RdBu, blue (negative) -> white (0) -> red (positive), written out: a colour scale's name is resolved
 # only by a validating constructor, and Plotly.js's own "RdBu" has a grey middle
@@ -22,7 +22,6 @@ GREYS = [[0.0, "#ffffff"], [1.0, "#000000"]]  # pixel intensity: white = 0, blac
 PANEL_PX = 150  # height of one row of image panels
 TILES_PX = 690  # px a row of templates may take: the Images page's column at 1280 px less the colour bar
 _TITLE_PX = 30  # above each row of panels: its titles
-MODEBAR_PX = 28  # above the first row's titles: the modebar's row (shown on hover, it covered the top-right title)
 _BAR = dict(thickness=14, len=0.8, y=0.5, yanchor="middle", tickfont=dict(size=FONT_SIZE - 2))
 
 

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.base import ALERT, GREY, INK, PALETTE, _axis, _figure, _layout, _trace
 from dashboard.figures.format import short
+from dashboard.figures.shared import below_the_mode_bar
 
 HINGE_COLOR, CE_COLOR = PALETTE[0], PALETTE[1]
 DONE_FILL = "rgba(0,158,115,0.10)"  # the hinge's flat zero region
@@ -78,5 +79,6 @@ def loss_shapes_figure(shapes, selected: int | None = None, *, names=None, heigh
                   bgcolor="rgba(255,255,255,0.8)")]
     axes = dict(xaxis=_axis(LEAD_TITLE, range=[lo, hi], zeroline=True),
                 yaxis=_axis("loss L<sub>i</sub>", range=[-0.04 * top, 1.08 * top], zeroline=True))
-    return _figure(traces, _layout(traces, height, axes=axes, annotations=notes, shapes=shapes_drawn,
-                                   legend_width=760))
+    layout = _layout(traces, height, axes=axes, annotations=notes, shapes=shapes_drawn, legend_width=760)
+    below_the_mode_bar(layout, height)  # (at 1280 px its first row reached under the toolbar)
+    return _figure(traces, layout)

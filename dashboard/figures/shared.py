@@ -9,6 +9,21 @@ import plotly.graph_objects as go
 from dashboard.figures.base import DEFAULT_UV, FONT_SIZE, INK, _clean, _compact, _short, _trace
 from dashboard.figures.format import sig, tick_label
 
+MODEBAR_PX = 32  # Plotly's mode bar (the toolbar a hover shows) spans the top 28 px of the figure at its right
+
+
+def below_the_mode_bar(layout: dict, height: int) -> int:
+    """Move a legend at the top of the figure down into a band under the mode bar, and the plot with it, the figure
+    taller by as much (the plot keeps its size); the new height. A legend's rows reach under the toolbar at the
+    right at some page widths (1280 px: the Search slice's two rows, the Loss page's shapes)."""
+    legend_top = round((1.0 - layout["legend"]["y"]) * height)
+    added = max(MODEBAR_PX - legend_top, 0)
+    height += added
+    layout["height"] = height
+    layout["legend"]["y"] = 1.0 - MODEBAR_PX / height
+    layout["margin"]["t"] += added
+    return height
+
 
 def _nice_step(raw: float) -> float:
     """The smallest of 1, 2, 2.5, 5 x 10^k that is >= raw."""
