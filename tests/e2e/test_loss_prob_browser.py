@@ -64,7 +64,7 @@ def test_the_likelihood_page_chooses_the_true_class(chromium, app_server, shots,
         wait_ready(page, 1)
         expect(page.locator(".katex-html").filter(has_text="4.6052").first).to_be_visible(timeout=WAIT)
         group = page.get_by_test_id("stButtonGroup").filter(has_text="True class")
-        group.get_by_role("radio", name="0", exact=True).click()
+        group.get_by_role("radio", name="1", exact=True).click()  # class 1 of the slide (index 0 in the link)
         expect(page.locator(".katex-html").filter(has_text="0.69315").first).to_be_visible(timeout=WAIT)
         wait_ready(page, 1)
         page.wait_for_function("() => location.search.includes('kl_class=0')", timeout=WAIT)
