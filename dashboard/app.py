@@ -17,6 +17,10 @@ threads.one_blas_thread()  # (small products, one rerun per core: see dashboard/
 st.set_page_config(page_title="linviz · linear classifiers", page_icon=str(ROOT / "assets" / "icon.png"), layout="wide",
                    initial_sidebar_state="expanded")
 
+# The number fields can hold nothing (state.number_field: text that is not a number arrives as None and is
+# refused in words), but emptying one is never a choice: no clear button
+st.html("<style>[data-testid='stNumberInputClearButton'] {display: none}</style>")
+
 page = st.navigation([st.Page(p.script, title=p.title, icon=p.icon, url_path=p.name, default=i == 0)
                       for i, p in enumerate(pages.PAGES)])
 

@@ -174,7 +174,8 @@ def step_controls(where=st) -> None:
     c3.button(f"Run {n}", key="run", icon=":material/fast_forward:", shortcut=SHORTCUTS["run"], width="stretch",
               help=f"Take N more steps (N is set beside this button). Shortcut: {SHORTCUTS['run']}",
               on_click=lambda: step_to(state.load().t + int(state.widget("run_n", 10))))
-    c4.number_input("N for Run N", 1, 500, step=1, key=state.seed("run_n", 10), label_visibility="collapsed",
+    c4.number_input("N for Run N", 1, 500, step=1, **state.number_field("run_n", 10, "N for Run N", 1, 500),
+                    label_visibility="collapsed",
                     help="How many steps Run takes")
 
 
@@ -222,7 +223,8 @@ def sidebar(cfg: Config) -> Config:
         v["test_fraction"] = st.slider("Test fraction", *span("test_fraction"), step=0.05,
                                        **bind("test_fraction", cfg.test_fraction),
                                        help="Share of the points held out as a test set (hollow markers)")
-        v["seed"] = st.number_input("Seed", *span("seed"), step=1, **bind("seed", cfg.seed),
+        v["seed"] = st.number_input("Seed", *span("seed"), step=1,
+                                    **state.number_field("seed", cfg.seed, "Seed", *span("seed"), changed("seed")),
                                     help="Seeds the data, the split, the initialization and the mini-batches")
     with sb.expander("**2 · Model** f(x) = Wx + b", expanded=False):
         inits = list(INIT_LABELS) if info.n_features == 2 else [k for k in INIT_LABELS if k != "custom"]

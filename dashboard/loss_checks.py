@@ -67,7 +67,7 @@ def sanity_section(ctx, results) -> None:
     cfg, C = ctx.cfg, ctx.cfg.n_classes
     st.subheader("Sanity checks on the current model")
     shift = st.number_input("Constant c added to every score (softmax check)", -100.0, 100.0, step=1.0,
-                            key=state.seed("loss_shift", 10.0), width=320)
+                            **state.number_field("loss_shift", 10.0, "The constant c", -100.0, 100.0), width=320)
     checks = sanity_checks(ctx.W, ctx.b, ctx.X, ctx.y, delta=cfg.margin, shift=shift)
     hinge, ce = results["svm"].data_loss, results["softmax"].data_loss
     st.dataframe(sanity_table(checks, hinge, ce, C, cfg.margin), width="stretch")

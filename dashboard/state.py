@@ -34,6 +34,8 @@ _HISTORY = "_history"  # this tab's history entries since the session started: [
 _AT = "_history_at"  # the entry shown
 _PAGE = "_page"  # the page (URL path) of the last full run
 _WRITTEN = "_written:"  # + a text box's key: the texts the server last wrote into it, newest last
+_FIELDS = frozenset(f.name for f in fields(Config))
+_KEPT = "_kept:"  # + a number field's key: the number it showed last (given back when it is emptied)
 PAGE = "page"  # the key of the fragment each page is drawn in (common.page)
 MAX_RATES = 6  # the Learning-rates page keys its inputs lr_0 ... lr_5
 
@@ -124,6 +126,37 @@ def seed(name: str, value, hi=None) -> str:
         st.session_state[name] = hi
     st.session_state[mark] = hi
     return name
+
+
+def number_field(name: str, value, label: str, lo, hi, on_change=None, shown=None) -> dict:
+    """key, value=None and on_change for an st.number_input keyed `name` (seeded with `value`), from lo to hi.
+
+    A browser's number field holds nothing for text that is not a number ("abc"), and Streamlit took an emptied
+    field as its minimum: α = 1e-05 or w₁ = −5, silently, in the link. With value=None an emptied field arrives
+    as None instead; it then gets back the number it showed, and the user is told in words. That number is
+    shown() if given, else the Config field `name` if there is one (the Config changes only after the callback),
+    else the field's last number. on_change runs for a real number."""
+    key = seed(name, value)
+    if st.session_state.get(key) is not None:
+        st.session_state[_KEPT + key] = st.session_state[key]
+
+    def changed():
+        new = st.session_state.get(key)
+        if new is not None:
+            st.session_state[_KEPT + key] = new
+            if on_change is not None:
+                on_change()
+            return
+        if shown is not None:
+            kept = shown()
+        elif key in _FIELDS:
+            kept = getattr(load(), key)
+        else:
+            kept = st.session_state.get(_KEPT + key, value)
+        st.session_state[key] = kept
+        flash(f"{label} must be a number from {lo:g} to {hi:g}: it stays {kept:g}.")
+
+    return {"key": key, "value": None, "on_change": changed}
 
 
 def bound(name: str, value) -> dict:

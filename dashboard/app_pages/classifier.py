@@ -121,7 +121,8 @@ def body():
 
     # the controls under the chart: the views above them fill a 1280x720 screen
     with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
-        st.number_input("Selected example i", 0, n_train - 1, key=state.seed("point", point), width=190,
+        st.number_input("Selected example i", 0, n_train - 1, width=190,
+                        **state.number_field("point", point, "Selected example i", 0, n_train - 1),
                         help="Or click a point in the plot")
         st.segmented_control("Score surface", [-1, *range(cfg.n_classes)],
                              **state.bound("score_class", cfg.score_class),

@@ -49,7 +49,8 @@ def two_lines(line: str) -> str:
 def inputs(cfg) -> tuple[tuple[float, float], tuple[float, float]]:
     lo, hi = SCHEMA["cg_w1"].lo, SCHEMA["cg_w1"].hi
     cols = st.columns(4)
-    values = [col.number_input(label, lo, hi, step=0.1, format="%.2f", key=state.seed(name, getattr(cfg, name)))
+    values = [col.number_input(label, lo, hi, step=0.1, format="%.2f",
+                               **state.number_field(name, getattr(cfg, name), label, lo, hi))
               for col, (name, label) in zip(cols, INPUTS.items())]
     return (float(values[0]), float(values[1])), (float(values[2]), float(values[3]))
 
@@ -117,7 +118,8 @@ def bridge(ctx, cfg) -> None:
     """One example of the classifier through the same autodiff, against linviz.losses."""
     st.subheader("The bridge: one example of the classifier, through the same autodiff")
     N = len(ctx.X)
-    i = st.number_input("Example i", 0, N - 1, key=state.seed("point", min(cfg.point, N - 1)),
+    i = st.number_input("Example i", 0, N - 1, **state.number_field("point", min(cfg.point, N - 1), "Example i", 0,
+                                                                    N - 1),
                         help="The example selected on the Classifier page")
     cfg, _ = state.commit(cfg.replace(point=int(i)))
     graph_i, engine = gc.example_graph(ctx.W, ctx.b, ctx.X[int(i)], int(ctx.y[int(i)]), cfg.loss, cfg.margin)

@@ -253,7 +253,8 @@ def body():
     data = ic.image_data(spec)
     C, M, names = data.n_classes, len(data.y_test), list(data.class_names)
     i = clipped("im_image", cfg.im_image, M, "Test image")
-    i = int(columns[3].number_input("Selected test image", 0, M - 1, key=state.seed("im_image", i)))
+    i = int(columns[3].number_input("Selected test image", 0, M - 1,
+                                    **state.number_field("im_image", i, "Selected test image", 0, M - 1)))
     k = clipped("im_class", cfg.im_class, C, "Class")
     k = int(columns[4].selectbox("Class k (its contribution)", range(C), format_func=names.__getitem__,
                                  key=state.seed("im_class", k)))

@@ -44,7 +44,9 @@ def body():
     lrs = []
     for k, (col, lr) in enumerate(zip(cols, cfg.lrs)):
         lrs.append(col.number_input(f"α of run {k + 1}", min_value=spec.lo, max_value=spec.hi,
-                                    key=state.seed(f"lr_{k}", float(lr)), format="%.4g", step=None,
+                                    **state.number_field(f"lr_{k}", float(lr), f"α of run {k + 1}", spec.lo,
+                                                         spec.hi, shown=lambda k=k: state.load().lrs[k]),
+                                    format="%.4g", step=None,
                                     help=f"Learning rate of run {k + 1}, between {spec.lo:g} and {spec.hi:g}"))
     cfg, _ = state.commit(cfg.replace(lrs=tuple(float(v) for v in lrs)))
 
