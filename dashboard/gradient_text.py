@@ -153,8 +153,10 @@ def derivation(step, X, y, j: int, numerical: float) -> list[str]:
         rule = rf"w_{j} \leftarrow w_{j} + 2\alpha \sum_k \delta_k x_{{k{j}}}"
     else:
         lines = [
-            r"\sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)(1 - \sigma(x)), \qquad "
-            rf"d_i = \sum_k w_k x_{{ik}}: \ d_1 = {num(step.d[0], 3)}, \ \sigma_1 = {num(step.output[0], 3)}",
+            # (two rows: on one, with numbers like 2.67 × 10⁻⁵, it ran past the column at 1280 px)
+            r"\begin{gathered}\sigma(x) = \frac{1}{1 + e^{-x}}, \qquad \sigma'(x) = \sigma(x)(1 - \sigma(x)), \\ "
+            rf"d_i = \sum_k w_k x_{{ik}}: \ d_1 = {num(step.d[0], 3)}, \ \sigma_1 = {num(step.output[0], 3)}"
+            r"\end{gathered}",
             rf"L = \sum_{{i=1}}^{{{N}}} \Big(y_i - \sigma\big(\textstyle\sum_k w_k x_{{ik}}\big)\Big)^2 = "
             rf"{num(step.loss, 5)}",
             rf"\frac{{\partial L}}{{\partial w_{j}}} = \sum_i 2\big(y_i - \sigma(d_i)\big)\Big(-\frac{{\partial}}"

@@ -27,6 +27,8 @@ PAGES = {
     "numerical_slide": ("/numerical_gradient?ng_view=slide&ng_slide=3", NG, 0),
     "gradient_check": ("/gradient_check?loss=svm&gc_bug=hinge_no_count&t=20", GC, 1),
     "derivations": ("/derivations?dv_rule=sigmoid&dv_dims=2&dv_steps=10&dv_alpha=0.1", DV, 1),
+    # (σ₁ = 2.67 × 10⁻⁵ made the first line 63 px wider than the column at 1280 px: "× 10⁻⁵" was cut, σ₁ read 2.67)
+    "derivations_large_alpha": ("/derivations?dv_rule=sigmoid&dv_dims=2&dv_steps=23&dv_alpha=1.0", DV, 1),
     "computation_graph": ("/computation_graph?cg_step=20&loss=svm", CG, 0),
 }
 SIZES = [pytest.param({"width": 1280, "height": 720}, id="1280"), pytest.param({"width": 1920, "height": 1080},
