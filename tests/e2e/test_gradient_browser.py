@@ -150,3 +150,17 @@ def test_the_graph_stepper_runs_the_forward_then_the_backward_pass(app_page: Pag
     app_page.wait_for_function(f"() => (({GRAPH_TEXT_JS})()[0].match(/grad/g) || []).length === 13", timeout=30_000)
     assert "grad 1" in graph_text(app_page)
     assert_no_errors(app_page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_derivations_colour_bar_stays_clear_of_the_loss_panel(app_page: Page, app_server, size):
+    """At 1280 px the σ colour bar's tick labels ran into the loss panel's ("0.6 4"): they now end left of them."""
+    app_page.set_viewport_size(size)
+    open_page(app_page, app_server.url, "/derivations?dv_rule=sigmoid&dv_dims=2&dv_steps=23&dv_alpha=1.0", 1, DV)
+    boxes = app_page.evaluate("""() => {
+        const gd = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        const right = sel => Math.max(...[...gd.querySelectorAll(sel)].map(t => t.getBoundingClientRect().right));
+        const left = sel => Math.min(...[...gd.querySelectorAll(sel)].map(t => t.getBoundingClientRect().left));
+        return {bar: right('.colorbar .cbaxis text, .colorbar text'), loss: left('.y2tick text')}; }""")
+    assert boxes["bar"] + 4 <= boxes["loss"], boxes
+    assert_no_errors(app_page)
