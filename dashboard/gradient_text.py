@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from dashboard.figures import format as fmt
+from linviz.gradcheck import relative_errors
 
 RED = "#C00000"  # the entry just probed / the number that changed (figures.ALERT)
 
@@ -172,6 +173,30 @@ def derivation(step, X, y, j: int, numerical: float) -> list[str]:
     lines.append(rule + rf" = {num(step.w[j], 4)} + 2 \times {num(step.alpha, 3)} \times {paren(total, 4)} = "
                  rf"{num(step.w_new[j], 4)}")
     return lines
+
+
+# ---------------------------------------------------------------- the finished walkthrough
+def completion_note(slopes, analytic, names, h: float, method: str) -> str:
+    """What the page says when dW is complete: the largest entrywise relative error |a − n| / max(|a| + |n|, 1e-8)
+    (linviz.gradcheck.relative_errors) and where. When that entry is tiny next to the rest of dW, a large relative
+    error there is the difference quotient's own error (∝ h forward, ∝ h² centered) on a number near 0, not a wrong
+    gradient: the note says so, with the error against the whole gradient ‖a − n‖ / (‖a‖ + ‖n‖) beside it."""
+    n, a = np.asarray(slopes, dtype=float), np.asarray(analytic, dtype=float)
+    errors = relative_errors(n, a)
+    i = int(np.argmax(errors))
+    text = (f"dW is complete. Largest relative error against the analytic gradient (◆): **{errors[i]:.1e}**, at "
+            f"{names[i]} (h = {h:g}, {method}).")
+    scale = float(np.max(np.abs(a))) if a.size else 0.0
+    if errors[i] < 1e-2 or not (abs(a[i]) < 0.01 * scale and abs(n[i] - a[i]) < 0.01 * scale):
+        return text  # (small, or a real disagreement: a slope far from a tiny entry is not the quotient's error)
+    whole = float(np.linalg.norm(n - a) / max(np.linalg.norm(n) + np.linalg.norm(a), 1e-300))
+    order = "h" if method == "forward" else "h²"
+    return (text + f" There the gradient itself is only {fmt.short(a[i], 3)} (the largest entry is "
+            f"{fmt.short(scale, 3)}): the difference quotient's own error, |a − n| = {abs(n[i] - a[i]):.1e} "
+            f"(it grows like {order}), is as large as the entry, so the ratio is large although the slope is "
+            f"right. Against the whole gradient, ‖a − n‖ / (‖a‖ + ‖n‖) = **{whole:.1e}**."
+            + (" The centered difference (error ∝ h², chosen above) makes it far smaller." if method == "forward"
+               else ""))
 
 
 # ---------------------------------------------------------------- the computation graph (linviz.autodiff.Graph)

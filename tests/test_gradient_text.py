@@ -1,4 +1,5 @@
 """Tests of dashboard.gradient_text: every typeset line carries the engine's numbers (the slide's, digit for digit)."""
+import math
 import re
 
 import numpy as np
@@ -97,3 +98,21 @@ def test_forward_and_backward_steps_of_the_lecture_graph():
     assert T.backward_step(g, w1) == (rf"\frac{{\partial L}}{{\partial w_{{1}}}} = {T.paren(g.local[e])} \times "
                                       rf"{T.paren(g.grad[g.dst[e]])} = {T.num(g.grad[w1])}")
     assert g.grad[w1] == pytest.approx(g.local[e] * g.grad[g.dst[e]])  # the chain rule the line writes
+
+
+def test_the_completed_walkthrough_explains_a_large_error_on_a_tiny_entry():
+    """At the defaults (h = 1e-4, forward) the walkthrough ended on "largest relative error 2.7e-01", from b₀ ≈ −3e-5,
+    while the Gradient check page passed: a student read it as "the numerical gradient is wrong". The note now says
+    where, that the entry is tiny, and the error against the whole gradient (its naive twin below)."""
+    analytic = np.array([0.6, -0.3, 2.0e-5])
+    slopes = analytic + np.array([1e-5, -1e-5, 1e-5])  # a forward difference's O(h) error on every entry
+    names = ["W[0,0]", "W[0,1]", "b[0]"]
+    note = T.completion_note(slopes, analytic, names, 1e-4, "forward")
+    naive = [abs(n - a) / max(abs(n) + abs(a), 1e-8) for n, a in zip(slopes, analytic)]
+    assert f"**{max(naive):.1e}**" in note and "at b[0]" in note
+    whole = math.sqrt(sum((n - a) ** 2 for n, a in zip(slopes, analytic))) / (
+        math.sqrt(sum(n * n for n in slopes)) + math.sqrt(sum(a * a for a in analytic)))
+    assert f"‖a − n‖ / (‖a‖ + ‖n‖) = **{whole:.1e}**" in note and "centered" in note
+    # an error on an entry that is not tiny is not explained away
+    wrong = T.completion_note(analytic * [1, 1, 2e4], analytic, names, 1e-4, "forward")
+    assert "as large as the entry" not in wrong

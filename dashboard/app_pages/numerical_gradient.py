@@ -13,7 +13,6 @@ from dashboard import pages, state
 from dashboard.common import chart, context, page
 from dashboard.controls import with_value
 from dashboard.figures.format import short, sig, tick_label
-from linviz.gradcheck import relative_error
 from linviz.walkthrough import SLIDE_LOSS, slide_walkthrough
 
 TABS = {"walkthrough": "One dimension at a time", "limit": "The limit h → 0", "error": "Error against h",
@@ -149,8 +148,7 @@ def walkthrough_tab(ctx, cfg, wk, names, analytic) -> None:
         show_walkthrough(wk, k, names, analytic=analytic)
         chart(scenes.walkthrough_figure(wk, k, names, analytic), "ng_walk_fig")
         if k == P:
-            st.markdown(f"dW is complete. Largest relative error against the analytic gradient (◆): "
-                        f"**{relative_error(wk.slope, analytic):.1e}** (h = {wk.h:g}, {wk.method}).")
+            st.markdown(tex.completion_note(wk.slope, analytic, names, wk.h, wk.method))
         else:
             st.caption("Bars: the slopes found so far (red: the last one); ◆: the analytic gradient; ?: not probed "
                        "yet.")
