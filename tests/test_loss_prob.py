@@ -238,3 +238,20 @@ def test_l1_pulls_weights_to_zero_and_l2_shrinks_them(problem):
         assert np.sum(penalized ** 2) < np.sum(free ** 2), p
     near_zero = {p: int(np.sum(np.abs(paths.W[1][-1]) < 0.05)) for p, paths in runs.items()}
     assert near_zero["l1"] > near_zero["l2"], near_zero
+
+
+@pytest.mark.parametrize("penalty", ["l1", "l2"])
+def test_with_a_large_lambda_the_data_loss_stays_readable(problem, penalty):
+    """λ = 10: the penalty reached ~350 at the ends of the line and set the shared y axis, the data loss (0.2 to 3)
+    a flat line on the axis (found by an exploratory pass). The axis now shows the data loss whole and three times
+    the lowest total; the penalty leaves through the top."""
+    X, y, W, b = problem
+    W = 3 * W
+    lines = penalty_lines(X, y, W, b, reg=10.0)
+    fig = validated(penalty_lines_figure(lines, 10.0))
+    top = fig.layout.yaxis.range[1]
+    data_max = max(float(np.max(line.data_values)) for line in lines.values())
+    lowest_total = max(float(np.min(line.values)) for line in lines.values())
+    assert top >= data_max and top >= lowest_total  # every data loss and each panel's minimum in view
+    assert top < 0.5 * max(float(np.max(line.values)) for line in lines.values())  # not the penalty's ends
+    assert top <= 1.05 * max(data_max, 3 * lowest_total) + 1e-9

@@ -19,13 +19,29 @@ FEATURE_DASH = ("solid", "dash")  # w_k1 solid, w_k2 dashed
 FEATURE_SYMBOL = ("circle", "circle-open")  # ... or, drawn as dots, w_k1 filled and w_k2 open
 
 
+def _finite(v) -> np.ndarray:
+    v = np.asarray(v, dtype=float)
+    return v[np.isfinite(v)]
+
+
+def _shown_top(lines) -> float:
+    """The top of the panels' common y axis: every curve when they are of a size, else the data loss whole and
+    three times the lowest total, the penalty leaving through the top. With λ = 10 the penalty reached 350 at the
+    ends of the line and the data loss (~0.2 to 3) was a flat line on the axis."""
+    lines = list(lines)
+    everything = max(float(np.max(_finite(line.values), initial=0.0)) for line in lines)
+    data = max(float(np.max(_finite(line.data_values), initial=0.0)) for line in lines)
+    lowest_total = max(float(np.min(_finite(line.values), initial=0.0)) for line in lines)
+    return max(min(everything, max(data, 3.0 * lowest_total)), 1e-9)
+
+
 def penalty_lines_figure(lines: dict, reg: float) -> go.Figure:
     """One panel per penalty (lines: name -> Line along θ + s·d with d = (W, 0), its ts the s): the data loss, λR(W)
     and their sum against s. s = 0 is the current W, s = −1 is W = 0 (where every penalty is 0). (s, not t: on the
     page t is the training step.)"""
     names = list(lines)
     axes, notes = _panels([1] * len(names), 0.06, [PENALTY_TITLES.get(n, n) for n in names])
-    top = max(float(np.nanmax(np.where(np.isfinite(line.values), line.values, np.nan))) for line in lines.values())
+    top = _shown_top(lines.values())
     traces, shapes = [], []
     for i, name in enumerate(names, start=1):
         line, ax = lines[name], "" if i == 1 else str(i)
