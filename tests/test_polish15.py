@@ -102,3 +102,15 @@ def test_the_landscape_names_its_path_by_what_each_step_follows():
     assert descent_label(Config()) == "path: steps −α∇L"
     assert descent_label(Config(batch_size=16)) == "path: steps −α∇L<sub>B</sub> (mini-batch)"
     assert descent_label(Config(optimizer="momentum")) == "path: Momentum steps from −∇L"
+
+
+def test_the_gradient_metric_stays_at_the_last_step_and_says_why():
+    """At the run's last step the ‖∇L‖ metric vanished, leaving a gap in the row (found by an exploratory pass):
+    no step is taken from it, so there is no step's gradient; it now reads "—" and its help says why."""
+    from tests.app_entry import run_app
+
+    at = run_app("training.py", {"t": "200"})
+    metric = next(m for m in at.metric if m.label == "‖∇L‖ at step t")
+    assert metric.value == "—" and "last" in metric.help
+    at = run_app("training.py", {"t": "199"})
+    assert next(m for m in at.metric if m.label == "‖∇L‖ at step t").value != "—"

@@ -52,6 +52,9 @@ def body():
             c[2].metric("Test accuracy", f"{m.test_accuracy:.1%}")
         if m.grad_norm is not None:
             c[3].metric("‖∇L‖ at step t", f"{m.grad_norm:.4f}", help=f"learning rate αₜ = {m.lr:.4g}")
+        else:  # (the run keeps the gradient of each step it took; none is taken from its last step)
+            c[3].metric("‖∇L‖ at step t", "—", help=f"Step {t} is the run's last: no step is taken from it, so "
+                        "there is no gradient of a step to show. Step or Run grows the horizon.")
         log_y = st.toggle("Log-scale loss", key=state.seed("log_y", False))
         chart(scenes.loss_curves(ctx, t, log_y), "loss_curves")
         if m.w00_next is not None:
