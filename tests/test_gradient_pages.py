@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from dashboard import gradient_text as T
+from tests.app_entry import run_app
 from tests.test_app import charts, run
 
 NG, GC, DV, CG = ("app_pages/numerical_gradient.py", "app_pages/gradient_check.py", "app_pages/derivations.py",
@@ -249,3 +250,12 @@ def test_the_graph_equals_the_closed_form_and_the_classifier_bridge_equals_the_l
     assert np.allclose(four["∂L/∂w₁"].astype(float), closed[0], rtol=1e-6)
     at.number_input(key="point").set_value(3).run()
     assert at.query_params["point"] == "3" and "L_3 of" in text(at)
+
+
+def test_a_derivation_weight_that_does_not_exist_is_said_not_changed_silently():
+    """?dv_j=2&dv_dims=1 quietly became dv_j=1 (found by an exploratory pass): now a note says so."""
+    at = run_app("derivations.py", {"dv_j": "2", "dv_dims": "1"})
+    assert any("w₂ does not exist with 1-D inputs" in i.value for i in at.info)
+    assert at.selectbox(key="dv_j").value == 1 and at.query_params["dv_j"] == "1"
+    at = run_app("derivations.py", {"dv_j": "2", "dv_dims": "2"})
+    assert not any("does not exist" in i.value for i in at.info)

@@ -33,8 +33,12 @@ def controls(cfg):
     rule = c1.radio("Unit", list(RULE_LABELS), key=state.seed("dv_rule", cfg.dv_rule), format_func=RULE_LABELS.get)
     dims = c2.radio("Inputs", [1, 2], key=state.seed("dv_dims", cfg.dv_dims), format_func=lambda d: f"{d}-D")
     D = dims + 1
-    if (state.widget("dv_j") or 0) >= D:  # 2-D -> 1-D: w_2 is gone
-        state.set_widget("dv_j", D - 1)
+    asked = state.widget("dv_j", cfg.dv_j) or 0
+    if asked >= D:  # 2-D -> 1-D, or a link's dv_j: w_2 is gone
+        st.info(f"w{'₀₁₂'[asked]} does not exist with {dims}-D inputs (w₀ … w{'₀₁₂'[D - 1]}, the last the "
+                f"intercept): showing w{'₀₁₂'[D - 1]}.", icon=":material/info:")
+        if state.widget("dv_j") is not None:
+            state.set_widget("dv_j", D - 1)
     j = c3.selectbox("Typeset ∂L/∂wⱼ for", range(D), key=state.seed("dv_j", min(cfg.dv_j, D - 1)),
                      format_func=lambda k: f"j = {k}" + (" (intercept)" if k == D - 1 else f" (x{'₁₂'[k]})"))
     alpha = c4.select_slider("Learning rate α", with_value(ALPHAS, cfg.dv_alpha), format_func=exact,
