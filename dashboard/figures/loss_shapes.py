@@ -75,6 +75,7 @@ def loss_shapes_figure(shapes, selected: int | None = None, *, names=None, heigh
     notes = [dict(x=delta, y=0, xref="x", yref="y", text=f"kink at lead = Δ = {short(delta)}", showarrow=True,
                   arrowhead=2, ax=40, ay=-60, font=dict(color=INK), bgcolor="rgba(255,255,255,0.8)"),
              dict(x=1.0, y=0.97, xref="paper", yref="paper", xanchor="right", yanchor="top", showarrow=False,
+                  xshift=-8,  # (clear of the plot's right edge)
                   text="hinge = 0 here: “done”<br>cross-entropy > 0: still pushing", font=dict(color=INK),
                   bgcolor="rgba(255,255,255,0.8)")]
     axes = dict(xaxis=_axis(LEAD_TITLE, range=[lo, hi], zeroline=True),
