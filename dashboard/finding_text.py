@@ -58,7 +58,8 @@ def update_rule(optimizer: str, knobs: dict) -> str:
 
 def convergence_condition(lr0: float, decay: str, last_lr: float, steps: int, options: dict | None = None) -> str:
     """The lecture's condition for SGD to converge, and under it the decaying schedule with its constants
-    (options: k, or gamma and step_size, as linviz.optim's schedules take them) and its numbers."""
+    (options: k, or gamma and step_size, as linviz.optim's schedules take them) and its numbers: α₀ and the rate of
+    the last of the `steps` steps, α_{steps − 1} (step t goes from θ_t to θ_{t+1} with α_t; last_lr is that one)."""
     o = options or {}
     rule = {"inverse_time": r"\alpha_t = \frac{\alpha_0}{1 + k t}", "exponential": r"\alpha_t = \alpha_0 \gamma^t",
             "step": r"\alpha_t = \alpha_0 \gamma^{\lfloor t / s \rfloor}"}[decay]
@@ -66,7 +67,8 @@ def convergence_condition(lr0: float, decay: str, last_lr: float, steps: int, op
                  "step": [(r"\gamma", o.get("gamma")), ("s", o.get("step_size"))]}[decay]
     given = "".join(rf",\ {name} = {num(value, 3)}" for name, value in constants if value is not None)
     return (r"\begin{gathered} \sum_t \alpha_t = \infty, \quad \sum_t \alpha_t^2 < \infty \\ " + rule + given
-            + rf": \quad \alpha_0 = {num(lr0, 3)} \rightarrow \alpha_{{{steps}}} = {num(last_lr, 3)} \end{{gathered}}")
+            + rf": \quad \alpha_0 = {num(lr0, 3)} \rightarrow \alpha_{{{steps - 1}}} = {num(last_lr, 3)}"
+            + r" \end{gathered}")
 
 
 def full_batch_loss(N: int, value: float, reg: float) -> str:

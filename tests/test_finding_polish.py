@@ -160,3 +160,25 @@ def test_a_log_colour_bar_over_a_narrow_range_has_distinct_labels():
     bar = _contour(a, a, values, log_color=True).colorbar
     labels = list(bar.ticktext)
     assert len(labels) >= 2 and len(set(labels)) == len(labels), labels
+
+
+@pytest.mark.parametrize("decay", ["step", "exponential", "inverse_time"])
+def test_the_schedule_formula_names_the_last_steps_rate_by_its_index(decay):
+    """With 500 steps the formula said α₅₀₀ = 0.0312 for "×0.5 every 100", the rate of the last step taken, α₄₉₉
+    (α₅₀₀ would be 0.0156; found by an exploratory pass). Step t takes θ_t to θ_{t+1} with α_t: the last is α₄₉₉."""
+    from dashboard.finding_text import num
+    from linviz.optim import schedule_values
+
+    at = run_app("optimizers.py", {"op_view": "schedules", "op_decay": decay, "op_sched_steps": "500",
+                                   "op_sched_lr": "0.5"})
+    formula = next(f.value for f in at.latex if r"\sum_t \alpha_t = \infty" in f.value)
+    from dashboard import finding_scenes
+    from dashboard.config import DEFAULT
+
+    race, _ = finding_scenes.schedules(DEFAULT.replace(op_decay=decay, op_sched_steps=500, op_sched_lr=0.5))
+    rates = schedule_values(decay, 0.5, 500, **race.decay_options)
+    assert len(rates) == 500  # α_0 … α_499, one per step
+    assert max(abs(a - b) for a, b in zip(race.lr[1], rates)) <= 1e-12 * 0.5  # the race's own rates
+    if decay == "step":
+        assert rates[-1] == pytest.approx(0.5 * 0.5 ** 4)  # (the fifth hundred of steps: 0.5 halved four times)
+    assert rf"\alpha_{{499}} = {num(rates[-1], 3)}" in formula and r"\alpha_{500}" not in formula, formula
