@@ -160,6 +160,10 @@ def test_the_cloud_figure_draws_each_step_minus_alpha_g_B(problem):
     s = landscape.loss_surface(X, y, W, b, dirs, reg=0.01, extent=1.0, resolution=11)
     fig = mbf.cloud_figure(s.alphas, s.betas, s.values, -0.5 * moves, -0.5 * full, cloud.batch_sizes, lr=0.5,
                           axis_titles=("u", "v"))
+    from dashboard.figures.shared import MODEBAR_PX
+
+    # its legend under the toolbar a hover shows (at 1280 px that covered "M = 4" and "M = 16")
+    assert (1 - fig.layout.legend.y) * fig.layout.height >= MODEBAR_PX - 0.5
     for k, m in enumerate((1, 8)):
         trace = next(t for t in fig.data if t.name == f"M = {m}")
         np.testing.assert_allclose(trace.x, -0.5 * moves[k, :, 0])

@@ -24,7 +24,7 @@ from dashboard.figures.base import (
 )
 from dashboard.figures.finding import BAR_BELOW, BAR_BELOW_PX, _edge, _square_axes
 from dashboard.figures.landscape import gradient_arrows
-from dashboard.figures.shared import _contour, _hline, _log_axis
+from dashboard.figures.shared import _contour, _hline, _log_axis, below_the_mode_bar
 
 SIZE_COLORS = (PALETTE[4], PALETTE[5], PALETTE[3], PALETTE[2], "#FFFFFF", PALETTE[0], PALETTE[1], PALETTE[6])
 
@@ -49,6 +49,7 @@ def cloud_figure(alphas, betas, values, tips: np.ndarray, full_tip, sizes, *, lr
     layout["annotations"][-1].update(bgcolor="rgba(0,0,0,0.6)")
     layout["margin"]["r"] = 20
     layout["margin"]["b"] += BAR_BELOW_PX
+    below_the_mode_bar(layout, height)  # (at 1280 px the toolbar covered "M = 4", "M = 16")
     return _figure(traces, layout)
 
 
