@@ -352,3 +352,16 @@ def test_training_works_with_rmsprop():
     at.selectbox(key="optimizer").set_value("rmsprop").run()
     assert not at.exception and at.query_params["optimizer"] == "rmsprop"
     assert "RMSProp" in text(at)
+
+
+def test_emptying_the_batch_sizes_keeps_them_in_the_box_and_says_why():
+    """Emptied, the box said "Choose options" while the charts kept M = 1, 4, 16, 64 (found by an exploratory
+    pass): the box now gets the sizes back, with a warning."""
+    from tests.app_entry import run_app
+
+    at = run_app("minibatch.py")
+    before = list(at.multiselect(key="mb_sizes").value)
+    at.multiselect(key="mb_sizes").set_value([]).run()
+    assert not at.exception
+    assert list(at.multiselect(key="mb_sizes").value) == before
+    assert any("At least one batch size" in w.value for w in at.warning)

@@ -17,12 +17,21 @@ SIZES = [1, 2, 4, 8, 16, 32, 64, 128]
 DRAWS = [50, 100, 200, 500, 1000]
 
 
+def kept_sizes(chosen: list[int]) -> None:
+    """Emptied, the box showed "Choose options" while the charts kept the last sizes: it gets them back, and says
+    why."""
+    if not state.widget("mb_sizes"):
+        state.set_widget("mb_sizes", chosen)
+        state.flash("At least one batch size M is needed: the last choice is kept.")
+
+
 def controls(cfg):
     c1, c2, c3 = st.columns([0.5, 0.25, 0.25], gap="medium")
     chosen = [int(m) for m in cfg.mb_sizes]
     sizes = c1.multiselect("Batch sizes M", sorted({*SIZES, *chosen}), key=state.seed("mb_sizes", chosen),
+                           on_change=kept_sizes, args=(chosen,),
                            help="Each M: that many examples drawn without replacement, as in training")
-    sizes = sorted(int(m) for m in sizes) or chosen  # (emptied: keep the last choice)
+    sizes = sorted(int(m) for m in sizes) or chosen
     draws = c2.select_slider("Draws per M", sorted({*DRAWS, cfg.mb_draws}), key=state.seed("mb_draws", cfg.mb_draws))
     if state.widget("mb_m") not in sizes:
         state.set_widget("mb_m", cfg.mb_m if cfg.mb_m in sizes else sizes[min(1, len(sizes) - 1)])
