@@ -247,14 +247,15 @@ def mistakes_section(W, b, data) -> None:
 def body():
     cfg = state.load()
     st.header(pages.by_file(__file__).heading)
-    columns = st.columns([0.25, 0.18, 0.17, 0.17, 0.23], gap="small", vertical_alignment="bottom")
+    # (the first column wide enough for "Digits 8×8 (handwritten)" whole at 1280 px)
+    columns = st.columns([0.29, 0.17, 0.16, 0.16, 0.22], gap="small", vertical_alignment="bottom")
     cfg = data_controls(cfg, columns)
     spec = data_spec(cfg)
     data = ic.image_data(spec)
     C, M, names = data.n_classes, len(data.y_test), list(data.class_names)
     i = clipped("im_image", cfg.im_image, M, "Test image")
-    i = int(columns[3].number_input("Selected test image", 0, M - 1,
-                                    **state.number_field("im_image", i, "Selected test image", 0, M - 1)))
+    i = int(columns[3].number_input("Test image i", 0, M - 1,
+                                    **state.number_field("im_image", i, "Test image i", 0, M - 1)))
     k = clipped("im_class", cfg.im_class, C, "Class")
     k = int(columns[4].selectbox("Class k (its contribution)", range(C), format_func=names.__getitem__,
                                  key=state.seed("im_class", k)))
