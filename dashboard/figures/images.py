@@ -189,7 +189,7 @@ def product_figure(Wb: np.ndarray, xb: np.ndarray, scores: np.ndarray, names: li
                    tickvals=list(range(C)), ticktext=names, ticks=""),
         xaxis2=_hidden(domain=[0.72, 0.76], anchor="y2"),
         yaxis2=_hidden(domain=[0.0, 1.0], anchor="x2", autorange="reversed"),
-        xaxis3=_hidden(domain=[0.84, 0.92], anchor="y3"),
+        xaxis3=_hidden(domain=[0.83, 0.97], anchor="y3"),  # (wide enough for "−0.00345" at 1280 px)
         yaxis3=_hidden(domain=[lo, hi], anchor="x3", autorange="reversed"),
     )
     note = dict(xref="paper", yref="paper", showarrow=False, font=dict(size=TITLE_SIZE + 4), y=0.5, yanchor="middle")
@@ -198,7 +198,7 @@ def product_figure(Wb: np.ndarray, xb: np.ndarray, scores: np.ndarray, names: li
                   showarrow=False, font=dict(size=FONT_SIZE)),
              dict(text="[x; 1]", x=0.74, y=1.0, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
                   font=dict(size=FONT_SIZE)),
-             dict(text="s", x=0.88, y=hi, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
+             dict(text="s", x=0.90, y=hi, xref="paper", yref="paper", yanchor="bottom", showarrow=False,
                   font=dict(size=FONT_SIZE))]
     s_limit = max(float(np.abs(scores).max()), 1e-12)
     data = [
