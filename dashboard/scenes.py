@@ -241,7 +241,7 @@ def landscape_scene(ctx: Context) -> LandscapeScene:
     if cfg.show3d:
         s = surfaces[cfg.loss]
         out["landscape_3d"] = figures.surface3d_figure(s.alphas, s.betas, s.values, trajectory=coords, axis_titles=axis,
-                                                       title=LOSS_LABELS[cfg.loss])
+                                                       title=LOSS_LABELS[cfg.loss], log_color=cfg.log_color)
     mid = len(surfaces["svm"].alphas) // 2
     return LandscapeScene(out, extent, {k: float(s.values[mid, mid]) for k, s in surfaces.items()})
 

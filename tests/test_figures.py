@@ -535,6 +535,21 @@ def test_surface3d():
     F.surface3d_figure(alphas, betas, values, trajectory=path[:1])
 
 
+def test_the_3d_surface_follows_the_log_colour_scale():
+    """With "Log colour scale" on, the 2-D panels were coloured by log₁₀ loss and the 3-D surface stayed linear
+    (found by an exploratory pass): it now takes the same colours (its height stays the loss) and its bar the same
+    ticks, labelled in losses, as the 2-D contour's."""
+    alphas, betas, values = landscape()
+    values = np.abs(values) + 0.05
+    fig = F.surface3d_figure(alphas, betas, values, log_color=True)
+    surface = fig.data[0]
+    np.testing.assert_allclose(np.asarray(surface.surfacecolor, dtype=float), np.log10(values.T), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(surface.z), values.T, rtol=1e-6)  # the height stays the loss
+    contour = F.landscape_pair_figure({"a": (alphas, betas, values)}, log_color=True).data[0]
+    assert list(surface.colorbar.ticktext) == list(contour.colorbar.ticktext) and len(surface.colorbar.ticktext) >= 2
+    assert F.surface3d_figure(alphas, betas, values).data[0].surfacecolor is None  # linear: coloured by z
+
+
 # ---------------------------------------------------------------- learning-rate comparison
 def lr_runs(T=30):
     """'too small', 'good', 'too large' and a run whose loss explodes to 1e63 and that diverged at step 8."""

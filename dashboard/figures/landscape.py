@@ -28,7 +28,7 @@ from dashboard.figures.base import (
     _panels,
     _trace,
 )
-from dashboard.figures.shared import _contour, _extent, _hover_uv
+from dashboard.figures.shared import _contour, _extent, _hover_uv, log_colour
 
 
 def _trajectory_traces(trajectory, current, showlegend: bool = True, axis_titles=DEFAULT_UV,
@@ -133,13 +133,19 @@ def _grid_lookup(alphas, betas, values, coords) -> np.ndarray:
 
 
 def surface3d_figure(alphas, betas, values, *, trajectory=None, trajectory_loss=None, title: str = "",
-                     height: int = 560, axis_titles=DEFAULT_UV) -> go.Figure:
-    """3-D surface of values (A, B) (z = values.T), optional path (T, 2) at heights trajectory_loss (T,)."""
+                     height: int = 560, axis_titles=DEFAULT_UV, log_color: bool = False) -> go.Figure:
+    """3-D surface of values (A, B) (z = values.T), optional path (T, 2) at heights trajectory_loss (T,);
+    log_color colours it by log₁₀ loss, as the 2-D panels (the height stays the loss)."""
     z = _clean(values)
     hover = _hover_uv(axis_titles) + "<br>loss=%{z:.4g}<extra></extra>"
+    bar, colour = dict(title=dict(text="loss"), thickness=18), {}
+    if log_color:
+        logz, ticks = log_colour(z.T)
+        bar.update(ticks)
+        colour = dict(surfacecolor=_compact(logz))
     traces = [_trace(go.Surface, x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float),
-                     z=_compact(z.T), colorscale="Viridis", name="loss", hovertemplate=hover,
-                     colorbar=dict(title=dict(text="loss"), thickness=18))]
+                     z=_compact(z.T), colorscale="Viridis", name="loss", hovertemplate=hover, colorbar=bar,
+                     **colour)]
     path = None if trajectory is None else _clean(trajectory).reshape(-1, 2)
     if path is not None and len(path):
         h = (_grid_lookup(alphas, betas, z, path) if trajectory_loss is None

@@ -128,6 +128,17 @@ def _hover_uv(axis_titles) -> str:
     return f"{u}=%{{x:.3g}}, {v}=%{{y:.3g}}"
 
 
+def log_colour(z) -> tuple[np.ndarray, dict]:
+    """log₁₀ of the losses z (a loss ≤ 0 takes the smallest positive one's colour) and the colour bar's ticks,
+    labelled in real losses: the one log colour scale of the 2-D contours and the 3-D surface."""
+    z = np.asarray(z, dtype=float)
+    positive = z[z > 0]
+    logz = np.log10(np.where(np.isnan(z) | (z > 0), z, positive.min() if positive.size else 1.0))
+    lo, hi = _extent(logz)
+    ticks = _log_ticks(lo, hi) if hi > lo else np.array([lo])
+    return logz, dict(tickmode="array", tickvals=ticks.tolist(), ticktext=_tick_texts(ticks))
+
+
 def _contour(alphas, betas, values, *, log_color: bool = False, showscale: bool = True,
              colorscale="Viridis", colorbar: dict | None = None, axis_titles=DEFAULT_UV,
              axes: tuple[str, str] = ("x", "y")) -> go.Contour:
@@ -137,11 +148,8 @@ def _contour(alphas, betas, values, *, log_color: bool = False, showscale: bool 
     bar = {"title": dict(text="loss"), "thickness": 18, **(colorbar or {})}
     hover = _hover_uv(axis_titles) + "<br>loss=%{z:.4g}<extra></extra>"
     if log_color:
-        positive = z[z > 0]
-        z = np.log10(np.where(np.isnan(z) | (z > 0), z, positive.min() if positive.size else 1.0))
-        lo, hi = _extent(z)
-        ticks = _log_ticks(lo, hi) if hi > lo else np.array([lo])
-        bar.update(tickmode="array", tickvals=ticks.tolist(), ticktext=_tick_texts(ticks))
+        z, ticks = log_colour(z)
+        bar.update(ticks)
         hover = _hover_uv(axis_titles) + "<br>log₁₀ loss=%{z:.3f}<extra></extra>"
     return _trace(go.Contour, x=np.asarray(alphas, dtype=float), y=np.asarray(betas, dtype=float),
                   z=_compact(z), autocontour=False, contours=_contour_levels(z), colorscale=colorscale,
