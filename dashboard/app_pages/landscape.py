@@ -12,6 +12,7 @@ from dashboard.controls import with_value
 from dashboard.figures.format import fixed
 from dashboard.webgl_chart import webgl_chart
 
+SURFACE_WIDTH = 820  # px: the 3-D chart, 560 px tall, with its colour bar (a cube fits the height)
 EXTENTS = [0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0]
 
 
@@ -57,7 +58,10 @@ def body():
                f"On the {LOSS_LABELS[cfg.loss]} panel the arrows at the star: −∇L, the steepest way down (projected "
                f"on the slice), and the step −α∇L a gradient step takes from here.")
     if "landscape_3d" in scene.figures:  # updated in place: a new 3-D chart per Step cost ~1.5 s (webgl_chart)
-        webgl_chart(scene.figures["landscape_3d"], "landscape_3d", PLOT_CONFIG)
+        # (a cube fits the chart's height: at 1920 px a full-width chart left the surface a third of its box and
+        # its colour bar far to the right)
+        with st.container(width=SURFACE_WIDTH):
+            webgl_chart(scene.figures["landscape_3d"], "landscape_3d", PLOT_CONFIG)
     if slice_kind == "params":
         st.caption("With two chosen parameters the other entries stay at their step-t values, so the projected "
                    "trajectory shows how those two entries moved while all of them changed.")

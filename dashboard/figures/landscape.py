@@ -165,7 +165,7 @@ def surface3d_figure(alphas, betas, values, *, trajectory=None, trajectory_loss=
     scene = dict(xaxis={**axis, "title": dict(axis["title"], text=axis_titles[0])},
                  yaxis={**axis, "title": dict(axis["title"], text=axis_titles[1])},
                  zaxis={**axis, "title": dict(axis["title"], text="loss")}, aspectmode="cube",
-                 camera=dict(eye=dict(x=1.7, y=-1.7, z=1.1)))
+                 camera=dict(eye=dict(x=1.35, y=-1.35, z=0.9)))  # (closer: the cube fills more of the chart)
     layout = _layout(traces, height, title, axes={}, scene=scene)
     layout["margin"].update(l=10, r=_COLORBAR_MARGIN, b=10)
     return _figure(traces, layout)

@@ -296,3 +296,20 @@ def test_a_diverged_run_shows_its_blow_up_on_the_training_page(app_page: Page, a
     # curves go on to the last finite loss, at step 120
     assert any("diverged at step 1" == n for c in charts for n in c["notes"]), [c["notes"] for c in charts]
     assert_no_errors(page)
+
+
+def test_the_3d_surface_is_sized_to_its_cube_and_follows_the_log_colour(app_page: Page, app_server):
+    """At 1920 px the 3-D chart took the whole column: its cube (which fits the height) filled a third of the box
+    and the colour bar stood far to its right; and it ignored "Log colour scale" (found by an exploratory pass)."""
+    page = app_page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    open_page(page, app_server.url, "/landscape?show3d=true&log_color=true", 2)
+    page.wait_for_function(f"() => ({SURFACE_JS})(null) !== null", polling=100)
+    shown = page.evaluate("""() => {
+        const gd = [...document.querySelectorAll('.js-plotly-plot')].find(g => g._fullLayout && g._fullLayout.scene);
+        const s = gd._fullData[0];
+        return {width: gd.getBoundingClientRect().width, log: Array.isArray(s.surfacecolor) || !!s.surfacecolor,
+                ticks: s.colorbar.ticktext || []}; }""")
+    assert shown["width"] <= 900, shown
+    assert shown["log"] and len(shown["ticks"]) >= 2, shown
+    assert_no_errors(page)
