@@ -47,12 +47,13 @@ def _finite_range(values, log: bool = False) -> list[float]:
 
 def _log_ticks(lo: float, hi: float) -> np.ndarray:
     """Tick positions in log10 units between lo and hi: every decade (1, 10, 100 or 0.1, 1, ...; every k-th one
-    past 8 decades), with 1-2-5 in between over less than 3.5 decades and more within one decade."""
+    past 8 decades), with 1-2-5 in between over less than 3.5 decades and 1-2-3-4-5-6-8 within one decade (a
+    Mini-batch loss axis from 0.2 to 1.2 had only 0.5 and 1)."""
     span = hi - lo
     if span >= 3.5:
         stride, mantissas = int(np.ceil(span / 8)), [1.0]
     else:
-        stride, mantissas = 1, [1.0, 2.0, 5.0] if span >= 0.7 else [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0]
+        stride, mantissas = 1, [1.0, 2.0, 5.0] if span >= 1.0 else [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0]
     ticks = np.array([e + np.log10(m) for e in range(int(np.floor(lo)), int(np.ceil(hi)) + 1)
                       if e % stride == 0 for m in mantissas])
     ticks = ticks[(ticks >= lo - 1e-9) & (ticks <= hi + 1e-9)] if ticks.size else ticks
