@@ -365,3 +365,19 @@ def test_emptying_the_batch_sizes_keeps_them_in_the_box_and_says_why():
     assert not at.exception
     assert list(at.multiselect(key="mb_sizes").value) == before
     assert any("At least one batch size" in w.value for w in at.warning)
+
+
+def test_gd_looks_the_same_in_both_optimizer_charts_and_their_legends(problem):
+    """GD was a white line on a dark outline on the slice (its legend swatch white, invisible), the same on the
+    white curves chart (it read as two thin lines) with a solid black swatch (found by an exploratory pass). Now:
+    both legends show it in ink, the curves draw it in ink, the slice keeps white on the dark landscape."""
+    X, y, W, b = problem
+    dirs = landscape.parameter_directions(W, b, ("W", 0, 0), ("W", 0, 1))
+    s = landscape.loss_surface(X, y, W, b, dirs, reg=0.01, extent=1.0, resolution=11)
+    paths = [{"name": "sgd", "label": "GD", "coords": np.zeros((3, 2))}]
+    slice_ = ff.optimizer_slice_figure(s.alphas, s.betas, s.values, paths)
+    shown = [t for t in slice_.data if t.legendgroup == "sgd" and t.showlegend is not False]
+    assert len(shown) == 1 and shown[0].line.color == ff.HALO
+    curves = ff.optimizer_curves_figure([{"name": "sgd", "label": "GD", "loss": np.array([1.0, 0.5])}], optimum=0.2)
+    gd = [t for t in curves.data if t.legendgroup == "sgd"]
+    assert len(gd) == 1 and gd[0].line.color == ff.INK and gd[0].showlegend is not False

@@ -178,11 +178,13 @@ def optimizer_slice_figure(alphas, betas, values, paths: list[dict], *, arrows=(
     for p in paths:
         c = _clean(p["coords"]).reshape(-1, 2)
         color = OPTIMIZER_COLORS.get(p["name"], INK)
+        white = color == WHITE  # GD: white on the dark landscape; its dark outline is what the legend shows, as
+        #                         the curves chart draws it in ink (a white swatch vanished on the white legend)
         traces += [_trace(go.Scatter, x=c[:, 0], y=c[:, 1], mode="lines", line=dict(color=HALO, width=6),
-                          hoverinfo="skip", showlegend=False, legendgroup=p["name"], name=p["label"]),
+                          hoverinfo="skip", showlegend=white, legendgroup=p["name"], name=p["label"]),
                    _trace(go.Scatter, x=c[:, 0], y=c[:, 1], mode="lines+markers", name=p["label"],
                           legendgroup=p["name"], line=dict(color=color, width=3), marker=dict(size=4, color=color),
-                          hovertemplate=f"{p['label']}<br>step %{{pointNumber}}<extra></extra>")]
+                          showlegend=not white, hovertemplate=f"{p['label']}<br>step %{{pointNumber}}<extra></extra>")]
     marks = [((-1.0, 0.0), "start", dict(symbol="circle", size=18, color=WHITE, line=dict(color=HALO, width=2))),
              ((1.0, 0.0), "optimum θ*", dict(symbol="x", size=18, color=INK, line=dict(color=WHITE, width=2)))]
     if current is not None:
@@ -239,12 +241,10 @@ def optimizer_curves_figure(curves: list[dict], *, optimum: float, t: int | None
         gaps.append(gap)
         steps = np.arange(len(gap))
         color = OPTIMIZER_COLORS.get(c["name"], INK)
-        white = color == WHITE
-        if white:  # as on the slice: a white line on a dark outline (the outline is what the legend shows)
-            traces.append(_trace(go.Scatter, x=steps, y=gap, mode="lines", line=dict(color=HALO, width=6),
-                                 hoverinfo="skip", legendgroup=c["name"], name=c["label"]))
+        if color == WHITE:  # GD, white on the slice's dark landscape: on white, in ink, as its legend shows it
+            color = INK  # (a white line on a dark outline read as two thin lines here)
         traces.append(_trace(go.Scatter, x=steps, y=gap, mode="lines", name=c["label"], legendgroup=c["name"],
-                             line=dict(color=color, width=3), showlegend=not white,
+                             line=dict(color=color, width=3),
                              hovertemplate=f"{c['label']}<br>step %{{x}}: L − L* = %{{y:.3g}}<extra></extra>"))
     every = np.concatenate(gaps) if gaps else np.ones(1)
     axes = dict(xaxis=_axis("step t"), yaxis=_axis("L(θₜ) − L(θ*)  (log)", **_log_axis(every)))
