@@ -110,6 +110,9 @@ def test_race_curves_draw_every_record_against_evaluations_and_time(race):
         np.testing.assert_allclose(by_time.x, r.seconds[timed])
         np.testing.assert_allclose(by_time.y, r.loss[timed])
     assert fig.layout.xaxis2.type == "log" and "CPU seconds" in fig.layout.xaxis2.title.text
+    # its ticks written as every log axis of the app (Plotly's own read "100µ … 0.001 … 0.01")
+    ticks = list(fig.layout.xaxis2.ticktext)
+    assert len(ticks) >= 2 and not any("µ" in t or "m" in t for t in ticks), ticks
     assert fig.layout.shapes[0].y0 == pytest.approx(race.runs[0].loss[0])
 
 

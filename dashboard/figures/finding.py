@@ -96,8 +96,9 @@ def race_curves_figure(runs: list[dict], *, metric: str = "loss", start: float |
                                tickvals=decades.tolist(), ticktext=[f"{int(v):,}" for v in decades]))
     secs = np.concatenate(every_sec) if every_sec else np.ones(1)
     secs = secs[np.isfinite(secs)] if np.isfinite(secs).any() else np.ones(1)
-    axes["xaxis2"].update(_axis("CPU seconds of the race (log)", type="log",
-                                range=[float(np.log10(secs.min())) - 0.1, float(np.log10(secs.max())) + 0.1]))
+    # (the project's log ticks: Plotly's own wrote "100µ" beside "0.001")
+    axes["xaxis2"].update(_axis("CPU seconds of the race (log)", **_log_axis(
+        bounds=(float(np.log10(secs.min())) - 0.1, float(np.log10(secs.max())) + 0.1))))
     title = "training loss (data + λR)" if metric == "loss" else "training accuracy"
     axes["yaxis"].update(_axis(title))
     axes["yaxis2"].update(_axis(title))
