@@ -5,7 +5,9 @@ the × on both charts), so a run is named by its behaviour, never by its positio
 The rules, in the order they are tried, for a loss curve L_0, ..., L_T:
 
 1. **diverges at step s**: s is the first step whose loss is not finite (training stops there) or grew past
-   BLOWUP x L_0, whichever comes first.
+   BLOWUP x L_0, whichever comes first; for a run that did neither but ends above ENDS_ABOVE x L_0 (it moved
+   away from the minimum and stayed away: α = 50 rose from 1.1 to ~40-100 and was called "overshoots"), the
+   first step from which its loss stayed above that.
 2. **overshoots**: the loss does not settle. It ends at least SETTLE of its decrease above the lowest loss it
    reached (L_T - min L >= SETTLE * scale), or somewhere in the second half it climbs back by at least SETTLE of
    its decrease above the lowest loss before that point. scale = max(L_0 - min L, 1% of L_0): wiggles smaller
@@ -21,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 BLOWUP = 100.0  # a run whose loss grows past this multiple of its start has diverged
+ENDS_ABOVE = 2.0  # ... and so has one that ends above this multiple of its start
 SETTLE = 0.10  # share of its decrease a run may end above (or climb back over) its best and still settle
 STILL_FALLING = 0.10  # share of its decrease the second half must bring for the run to be still falling
 BEHAVIOURS = ("crawls", "converges", "overshoots", "diverges")
@@ -39,7 +42,16 @@ def blew_up(loss, diverged_at: int | None = None) -> int | None:
             bad = np.flatnonzero(~(loss <= limit))  # NaN and inf compare False: they count as blown up
         if bad.size:
             candidates.append(int(bad[0]))
-    return min(candidates) if candidates else None
+    return min(candidates) if candidates else stayed_above(loss)
+
+
+def stayed_above(loss) -> int | None:
+    """For a run whose finite loss ends above ENDS_ABOVE x its start: the first step from which it stayed above
+    that (to the end); None for any other run. loss : (T+1,)."""
+    loss = np.asarray(loss, dtype=float).reshape(-1)
+    if loss.size < 2 or not loss[0] > 0 or not np.isfinite(loss[-1]) or not loss[-1] > ENDS_ABOVE * loss[0]:
+        return None
+    return int(np.flatnonzero(loss <= ENDS_ABOVE * loss[0])[-1]) + 1  # (loss[0] itself is below the line)
 
 
 def _climbs_back(second_half: np.ndarray, scale: float) -> bool:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import streamlit as st
 
-from dashboard import compute, controls, scenes, state
+from dashboard import behaviour, compute, controls, scenes, state
 from dashboard.config import Config
 from dashboard.links import quote
 
@@ -121,14 +121,18 @@ def train_with_progress(runs: list[tuple[str, Config]], curves: bool = False) ->
 
 def divergence_message(hist, lr: float) -> str | None:
     """What the pages say about a run that blew up, by the one rule the Learning-rates page also names runs by
-    (scenes.blew_up: the first step whose loss is not finite or grew BLOWUP-fold); None for a run that did not."""
+    (scenes.blew_up: the first step whose loss is not finite or grew BLOWUP-fold, or from which a run that ends
+    above ENDS_ABOVE x its start stayed there); None for a run that did not."""
     step = scenes.blew_up(hist)
     if step is None:
         return None
-    if hist.diverged_at is None or step < hist.diverged_at:  # grew 100-fold first (and may go non-finite later)
-        how = f"its loss grew past {scenes.BLOWUP:g}× its start (L₀ = {hist.loss[0]:.3g})"
-    else:
+    if hist.diverged_at is not None and step >= hist.diverged_at:
         how = "the loss or the parameters stopped being finite"
+    elif step < len(hist.loss) and hist.loss[step] <= scenes.BLOWUP * hist.loss[0]:  # (it ended far above)
+        how = (f"its loss rose above {behaviour.ENDS_ABOVE:g}× its start (L₀ = {hist.loss[0]:.3g}) and stayed there "
+               f"(it ends at {hist.loss[-1]:.3g})")
+    else:  # grew 100-fold first (and may go non-finite later)
+        how = f"its loss grew past {scenes.BLOWUP:g}× its start (L₀ = {hist.loss[0]:.3g})"
     shown = (f" Everything shown stops at step {hist.steps}, the last finite one." if hist.diverged_at is not None
              else "")
     return (f"Training **diverged at step {step}**: {how} with learning rate α = {lr:g}.{shown} "

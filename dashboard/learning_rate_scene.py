@@ -64,7 +64,24 @@ def blow_up(cfg: Config, h: History) -> tuple[int | None, float]:
             over = np.flatnonzero(~(loss <= limit))
             if over.size:
                 return int(steps[over[0]]), float(loss[over[0]])
-    return h.diverged_at, np.inf
+    if h.diverged_at is not None:
+        return h.diverged_at, np.inf
+    return _stayed_above(cfg, h)
+
+
+def _stayed_above(cfg: Config, h: History) -> tuple[int | None, float]:
+    """behaviour.stayed_above for a run scored at some steps only: its scored losses say whether it ends above
+    ENDS_ABOVE x L_0; the steps from the last scored one under that line to the end are then scored, so the step
+    from which it stayed above is exact (a rare, diverging run: the cost of a full curve only for it)."""
+    k = behaviour.stayed_above(h.loss)
+    if k is None:
+        return None, np.inf
+    steps = np.arange(int(h.loss_steps[k - 1]) + 1, int(h.loss_steps[-1]) + 1)
+    with np.errstate(all="ignore"):
+        loss = _scores(cfg)(h.W[steps], h.b[steps])[0]
+    under = np.flatnonzero(loss <= behaviour.ENDS_ABOVE * h.loss[0])
+    first = 0 if not under.size else int(under[-1]) + 1
+    return int(steps[first]), float(loss[first])
 
 
 def _curve(h: History, d: int | None, loss_at_d: float) -> tuple[np.ndarray, np.ndarray]:

@@ -2,12 +2,16 @@
 no retraining on an α change) and the Training page's playback (the step where it stops reaches the server)."""
 from __future__ import annotations
 
+import math
 import os
 import shutil
 
 import numpy as np
 import pytest
 import streamlit as st
+from hypothesis import given, settings
+from hypothesis import strategies as hst
+from hypothesis.extra import numpy as hnp
 
 from dashboard import behaviour, compute, figures, learning_rate_scene, scenes
 from dashboard.config import DEFAULT
@@ -248,3 +252,41 @@ def test_playback_reports_are_kept_to_the_run_on_the_page(monkeypatch):
         state["playback"] = {"stopped": report}
         callback()
     assert seen == [41]
+
+
+def naive_stayed_above(loss):
+    """Loop twin of behaviour.stayed_above."""
+    loss = [float(v) for v in loss]
+    if len(loss) < 2 or not loss[0] > 0 or not math.isfinite(loss[-1]) or not loss[-1] > ENDS * loss[0]:
+        return None
+    step = len(loss) - 1
+    while step > 0 and loss[step - 1] > ENDS * loss[0]:
+        step -= 1
+    return step
+
+
+ENDS = behaviour.ENDS_ABOVE
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(float, hst.integers(0, 30), elements=hst.floats(0.0, 50.0)))
+def test_stayed_above_equals_its_loop_twin(loss):
+    assert behaviour.stayed_above(loss) == naive_stayed_above(loss)
+
+
+def test_a_run_that_ends_far_above_its_start_diverges_where_it_left_for_good():
+    """α = 50 on the Learning rates page rose from 1.1 to 40-100 and stayed there: it was called "overshoots"
+    although the page (and the lecture) say "too large overshoots, larger still diverges" (found by an exploratory
+    pass). A run that ends above 2x its start, without going non-finite or 100-fold, now diverges at the step from
+    which it stayed above that; one that overshoots and comes back down is still "overshoots"."""
+    away = [1.1, 60.0, 80.0, 1.5, 45.0, 100.0, 40.0]
+    assert behaviour.describe(away) == "diverges at step 4"  # (at step 3 it was back under 2.2)
+    assert behaviour.behaviour([1.1, 2.75, 0.5, 1.8, 0.39]) == "overshoots"  # α = 12: up, then down for good
+    assert behaviour.describe(1.05 ** T) == "diverges at step 95"  # 100-fold first: that rule's step stays
+    s = scene((50, 0.5, 12, 120))
+    assert s.behaviours[0].startswith("diverges at step") and s.diverged[0] is not None
+    assert s.behaviours[2] == "overshoots"  # the default demo keeps its four behaviours
+    from dashboard.common import divergence_message
+
+    message = divergence_message(s.histories[0], 50)
+    assert "rose above 2× its start" in message and "stayed there" in message

@@ -11,7 +11,8 @@ from dashboard.config import LOSS_LABELS, SCHEMA
 from dashboard.figures.format import sig
 
 RULES = (f"What each run did, read from its own loss curve: **diverges** when the loss stops being finite or grows "
-         f"{behaviour.BLOWUP:g}-fold (the step where that first happens); **overshoots** when it does not settle "
+         f"{behaviour.BLOWUP:g}-fold (the step where that first happens), or ends above {behaviour.ENDS_ABOVE:g}× "
+         f"its start (the step from which it stayed there); **overshoots** when it does not settle "
          f"(it ends, or climbs back in its second half, {behaviour.SETTLE:.0%} of its decrease above the lowest "
          f"loss it reached); **crawls** when it is still falling steadily (its second half brought at least "
          f"{behaviour.STILL_FALLING:.0%} of its decrease); **converges** otherwise.")
@@ -62,7 +63,8 @@ def body():
         with st.container(width="content"):
             chart(scene.figures["lr_curves"], "lr_curves", width="content")
             st.caption(f"Full-data loss per step ({cfg.steps} steps, log scale). × marks divergence: the loss "
-                       f"became non-finite or grew {scenes.BLOWUP:g}-fold.",
+                       f"became non-finite, grew {scenes.BLOWUP:g}-fold, or rose above {behaviour.ENDS_ABOVE:g}× its "
+                       "start for good.",
                        width=scene.figures["lr_curves"].layout.width)
     table = learning_rate_scene.learning_rate_table(scene, cfg.lrs)  # (final loss and accuracy NaN if it diverged)
     st.dataframe(table.assign(**{
