@@ -70,12 +70,10 @@ class InitSpec(Spec):
 
 
 @dataclass(frozen=True)
-class TrainSpec:
-    """Everything a training run depends on, and nothing else: a run with another learning rate is
-    TrainSpec.of(cfg.replace(lr=...))."""
+class Recipe:
+    """The sidebar's recipe of a training run (loss, optimizer, horizon), whatever the data: TrainSpec and
+    image_compute.ImageTrainSpec add their data and initialization to it."""
 
-    data: DataSpec
-    init: InitSpec
     loss: str
     reg: float
     penalty: str
@@ -87,10 +85,25 @@ class TrainSpec:
     options: tuple  # the optimizer's own settings, as sorted (name, value) pairs: (("mu", 0.9),) for momentum
     steps: int
 
+    @staticmethod
+    def settings(cfg: Config) -> dict:
+        """The recipe's fields of cfg, by name."""
+        return dict(loss=cfg.loss, reg=cfg.reg, penalty=cfg.penalty, margin=cfg.margin, optimizer=cfg.optimizer,
+                    lr=cfg.lr, batch_size=cfg.batch_size, schedule=cfg.schedule,
+                    options=tuple(sorted(cfg.optimizer_options.items())), steps=cfg.steps)
+
+
+@dataclass(frozen=True)
+class TrainSpec(Recipe):
+    """Everything a training run depends on, and nothing else: a run with another learning rate is
+    TrainSpec.of(cfg.replace(lr=...))."""
+
+    data: DataSpec
+    init: InitSpec
+
     @classmethod
     def of(cls, cfg: Config) -> TrainSpec:
-        return cls(DataSpec.of(cfg), InitSpec.of(cfg), cfg.loss, cfg.reg, cfg.penalty, cfg.margin, cfg.optimizer,
-                   cfg.lr, cfg.batch_size, cfg.schedule, tuple(sorted(cfg.optimizer_options.items())), cfg.steps)
+        return cls(data=DataSpec.of(cfg), init=InitSpec.of(cfg), **Recipe.settings(cfg))
 
 
 IDENTITY = ImagePlane(np.zeros(2), np.eye(2), ("x₁", "x₂"))  # the input plane of 2-D points: itself

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from dashboard.cache import cached
+from dashboard.compute import Recipe
 from dashboard.config import Config
 from dashboard.threads import single_blas as one_blas_thread  # (while a run trains: also outside the app)
 from linviz import images
@@ -59,27 +60,16 @@ class ImageData:
 
 
 @dataclass(frozen=True)
-class ImageTrainSpec:
+class ImageTrainSpec(Recipe):
     """Everything the run on the images depends on: the data and the sidebar's recipe."""
 
     data: ImageDataSpec
     init: str
-    loss: str
-    reg: float
-    penalty: str
-    margin: float
-    optimizer: str
-    lr: float
-    batch_size: int
-    schedule: str
-    options: tuple
-    steps: int
 
     @classmethod
     def of(cls, cfg: Config) -> ImageTrainSpec:
         init = cfg.init if cfg.init in INITS else "small"  # (a custom W is 2-D: it does not fit images)
-        return cls(ImageDataSpec.of(cfg), init, cfg.loss, cfg.reg, cfg.penalty, cfg.margin, cfg.optimizer, cfg.lr,
-                   cfg.batch_size, cfg.schedule, tuple(sorted(cfg.optimizer_options.items())), cfg.steps)
+        return cls(data=ImageDataSpec.of(cfg), init=init, **Recipe.settings(cfg))
 
 
 @cached(max_entries=16, show_spinner=False)
