@@ -8,19 +8,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_browser import query, sized_page
+from tests.e2e.test_loss_classifier_browser import wait_ready
 
 pytestmark = pytest.mark.e2e
 WAIT = 30_000
 SIZES = [(1280, 720), (1920, 1080)]
 
-READY_JS = """(n) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-  return charts.length >= n && charts.every(c => { const gd = c.querySelector('.js-plotly-plot');
-                                                  return gd && gd._fullLayout && gd.querySelector('.main-svg'); });
-}"""
 # Per chart: how many px Plotly's automargin grew each margin past what the figure asks for (figures/base.py: none)
 MARGIN_GROWTH_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].map(gd => {
   const fl = gd._fullLayout;
@@ -35,10 +28,6 @@ def shots(screenshot_dir):
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
-
-
-def wait_ready(page: Page, n_charts: int) -> None:
-    page.wait_for_function(READY_JS, arg=n_charts, polling=100, timeout=90_000)
 
 
 def assert_fixed_margins(page: Page, n_charts: int) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_loss_classifier_browser import READY_JS, next_frames, sized_page
+from tests.e2e.test_loss_classifier_browser import next_frames, sized_page, wait_ready
 
 pytestmark = pytest.mark.e2e
 WAIT = 30_000
@@ -24,10 +24,6 @@ def shots(screenshot_dir):
     folder = screenshot_dir / "loss-shapes"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def wait_ready(page: Page, n_charts: int = 0) -> None:
-    page.wait_for_function(READY_JS, arg=n_charts, polling=100, timeout=90_000)
 
 
 def query(page: Page) -> dict[str, str]:
