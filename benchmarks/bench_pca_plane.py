@@ -22,17 +22,7 @@ from timing import interleaved  # benchmarks/ (run as python benchmarks/NAME.py)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from linviz.viewpoints import pca_plane  # noqa: E402
-
-
-def before(X: np.ndarray) -> np.ndarray:
-    """The two SVDs pca_plane made (its axes (2, P), signs as pca_plane's)."""
-    Xc = X - X.mean(axis=0)
-    axes = []
-    for _ in range(2):
-        residual = Xc - (Xc @ np.array(axes).T) @ np.array(axes) if axes else Xc
-        v = np.linalg.svd(residual, full_matrices=False)[2][0]
-        axes.append(v if v[np.argmax(np.abs(v))] > 0 else -v)
-    return np.array(axes)
+from tests.test_images13 import pca_axes_naive as before  # noqa: E402  (the two SVDs pca_plane made)
 
 
 def data() -> tuple[np.ndarray, str]:
